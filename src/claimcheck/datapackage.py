@@ -1,0 +1,412 @@
+"""Load the book's data files and validate every one against ``data/datapackage.yaml``.
+
+The descriptor follows the Frictionless Data Package layout (resources, table schemas with
+field types and constraints, primary keys, sources, licences and a sha256 hash per file).
+Every load re-validates the file, so a bad edit stops the notebook that reads it, and so the
+build, with a message that names the file, the row and the column.
+
+Row numbers in messages count data rows from 1; the header is line 1 of the file, so
+data row ``r`` is file line ``r + 1``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+import pandas as pd
+import yaml
+
+DESCRIPTOR_NAME = "datapackage.yaml"
+MAX_REPORTED_ERRORS = 20
+
+
+class DataValidationError(ValueError):
+    """A data file does not match its descriptor; ``problems`` lists every finding."""
+
+    def __init__(self, problems: list["Problem"]):
+        self.problems = problems
+        shown = problems[:MAX_REPORTED_ERRORS]
+        lines = [p.message() for p in shown]
+        if len(problems) > len(shown):
+            lines.append(f"... and {len(problems) - len(shown)} more problems")
+        super().__init__("data validation failed:\n  " + "\n  ".join(lines))
+
+
+@dataclass(frozen=True)
+class Problem:
+    file: str
+    row: int | None  # data row (1-based); None for a file-level or header problem
+    column: str | None
+    text: str
+
+    def message(self) -> str:
+        if self.row is None and self.column is None:
+            where = "whole file"
+        elif self.row is None:
+            where = f"header (line 1), column '{self.column}'"
+        elif self.column is None:
+            where = f"row {self.row} (line {self.row + 1})"
+        else:
+            where = f"row {self.row} (line {self.row + 1}), column '{self.column}'"
+        return f"{self.file}: {where}: {self.text}"
+
+
+def find_data_dir(start: Path | None = None) -> Path:
+    """The ``data/`` folder of the book, found by walking up from ``start`` (default: cwd)."""
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        candidate = folder / "data" / DESCRIPTOR_NAME
+        if candidate.is_file():
+            return candidate.parent
+    raise FileNotFoundError(
+        f"no data/{DESCRIPTOR_NAME} found in {here} or any parent folder; "
+        "run the notebook from inside the book's repository"
+    )
+
+
+def read_descriptor(data_dir: Path | None = None) -> dict:
+    data_dir = Path(data_dir) if data_dir else find_data_dir()
+    with open(data_dir / DESCRIPTOR_NAME, encoding="utf-8") as handle:
+        descriptor = yaml.safe_load(handle)
+    names = [r["name"] for r in descriptor.get("resources", [])]
+    duplicated = sorted({n for n in names if names.count(n) > 1})
+    if duplicated:
+        raise DataValidationError(
+            [Problem(DESCRIPTOR_NAME, None, None, f"resource names used twice: {duplicated}")]
+        )
+    return descriptor
+
+
+def resource_descriptor(name: str, descriptor: dict) -> dict:
+    for resource in descriptor["resources"]:
+        if resource["name"] == name:
+            return resource
+    known = ", ".join(r["name"] for r in descriptor["resources"])
+    raise KeyError(f"no resource named {name!r} in {DESCRIPTOR_NAME}; known: {known}")
+
+
+def sha256_of(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+# --- field types -------------------------------------------------------------------------
+
+_INTEGER = re.compile(r"^[+-]?\d+$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TRUE = {"true", "True", "TRUE", "1"}
+_FALSE = {"false", "False", "FALSE", "0"}
+
+
+def _parse(value: str, field_type: str) -> Any:
+    """Convert one CSV cell to its typed value; raise ValueError with a reader-facing reason."""
+    if field_type == "string":
+        return value
+    if field_type == "integer":
+        if not _INTEGER.match(value):
+            raise ValueError(f"expected an integer, found {value!r}")
+        return int(value)
+    if field_type == "number":
+        try:
+            number = float(value)
+        except ValueError:
+            raise ValueError(f"expected a number, found {value!r}") from None
+        if not math.isfinite(number):
+            raise ValueError(f"expected a finite number, found {value!r}")
+        return number
+    if field_type == "boolean":
+        if value in _TRUE:
+            return True
+        if value in _FALSE:
+            return False
+        raise ValueError(f"expected true or false, found {value!r}")
+    if field_type == "date":
+        if not _DATE.match(value):
+            raise ValueError(f"expected a date as YYYY-MM-DD, found {value!r}")
+        pd.Timestamp(value)  # rejects impossible dates such as 2018-02-30
+        return value
+    raise ValueError(f"the descriptor uses an unknown field type {field_type!r}")
+
+
+def _constraint_problems(value: Any, constraints: dict) -> Iterable[str]:
+    if "enum" in constraints and value not in constraints["enum"]:
+        allowed = ", ".join(map(str, constraints["enum"]))
+        yield f"{value!r} is not an allowed value (allowed: {allowed})"
+    if "minimum" in constraints and value < constraints["minimum"]:
+        yield f"{value} is below the minimum {constraints['minimum']}"
+    if "maximum" in constraints and value > constraints["maximum"]:
+        yield f"{value} is above the maximum {constraints['maximum']}"
+    if "exclusiveMinimum" in constraints and value <= constraints["exclusiveMinimum"]:
+        yield f"{value} must be greater than {constraints['exclusiveMinimum']}"
+    if "exclusiveMaximum" in constraints and value >= constraints["exclusiveMaximum"]:
+        yield f"{value} must be less than {constraints['exclusiveMaximum']}"
+    if "pattern" in constraints and not re.fullmatch(constraints["pattern"], str(value)):
+        yield f"{value!r} does not match the pattern {constraints['pattern']}"
+    if "minLength" in constraints and len(str(value)) < constraints["minLength"]:
+        yield f"{value!r} is shorter than {constraints['minLength']} characters"
+
+
+# --- checks across the fields of one row ---------------------------------------------------
+# A resource names these under ``schema.x-rowChecks``; each returns (column, reason) pairs.
+
+
+def _ci_contains_estimate(row: dict) -> Iterable[tuple[str, str]]:
+    low, high, estimate = row.get("ci_low"), row.get("ci_high"), row.get("estimate")
+    if (low is None) != (high is None):
+        yield ("ci_high" if high is None else "ci_low", "a confidence interval needs both bounds")
+        return
+    if low is None or estimate is None:
+        return
+    if low > high:
+        yield ("ci_low", f"lower bound {low} is above upper bound {high}")
+    elif not (low <= estimate <= high):
+        yield ("estimate", f"estimate {estimate} lies outside its interval [{low}, {high}]")
+
+
+def _source_present(row: dict) -> Iterable[tuple[str, str]]:
+    if not row.get("doi") and not row.get("url"):
+        yield ("doi", "every number needs a source: give a DOI or the address it was read at")
+
+
+ROW_CHECKS: dict[str, Callable[[dict], Iterable[tuple[str, str]]]] = {
+    "ci_contains_estimate": _ci_contains_estimate,
+    "source_present": _source_present,
+}
+
+
+# --- validation ----------------------------------------------------------------------------
+
+
+def validate_resource(resource: dict, data_dir: Path) -> tuple[list[dict], list[Problem]]:
+    """Check one file against its resource entry; return typed rows and every problem found."""
+    path = data_dir / resource["path"]
+    label = f"data/{resource['path']}"
+    problems: list[Problem] = []
+    if not path.is_file():
+        return [], [Problem(label, None, None, "file is missing")]
+
+    expected_hash = str(resource.get("hash", ""))
+    if not expected_hash.startswith("sha256:"):
+        problems.append(Problem(label, None, None, "the descriptor gives no sha256 hash"))
+    else:
+        actual = sha256_of(path)
+        if actual != expected_hash.removeprefix("sha256:"):
+            problems.append(
+                Problem(
+                    label,
+                    None,
+                    None,
+                    f"sha256 mismatch: the descriptor records {expected_hash.removeprefix('sha256:')[:12]}…, "
+                    f"the file has {actual[:12]}…. The file changed since it was recorded; if the edit "
+                    "is intended and sourced, run `make rehash` and commit both files",
+                )
+            )
+
+    schema = resource["schema"]
+    fields = schema["fields"]
+    with open(path, encoding="utf-8", newline="") as handle:
+        reader = csv.reader(handle)
+        try:
+            header = next(reader)
+        except StopIteration:
+            return [], problems + [Problem(label, None, None, "file is empty (no header row)")]
+        raw_rows = list(reader)
+
+    field_names = [f["name"] for f in fields]
+    for name in field_names:
+        if name not in header:
+            problems.append(Problem(label, None, name, "missing column required by the schema"))
+    for name in header:
+        if name not in field_names:
+            problems.append(Problem(label, None, name, "column is not described in the schema"))
+    if len(set(header)) != len(header):
+        problems.append(Problem(label, None, None, f"duplicate column names in header {header}"))
+    if any(p.row is None and p.column for p in problems):
+        return [], problems
+
+    position = {name: header.index(name) for name in field_names}
+    typed_rows: list[dict] = []
+    seen_unique: dict[str, dict[Any, int]] = {f["name"]: {} for f in fields}
+    primary_key = schema.get("primaryKey", [])
+    if isinstance(primary_key, str):
+        primary_key = [primary_key]
+    seen_keys: dict[tuple, int] = {}
+    checks = [ROW_CHECKS[name] for name in schema.get("x-rowChecks", [])]
+
+    for row_number, raw in enumerate(raw_rows, start=1):
+        if len(raw) != len(header):
+            problems.append(
+                Problem(label, row_number, None, f"has {len(raw)} cells, the header has {len(header)}")
+            )
+            continue
+        typed: dict[str, Any] = {}
+        for field in fields:
+            name = field["name"]
+            cell = raw[position[name]].strip()
+            constraints = field.get("constraints", {})
+            if cell == "" or cell in field.get("missingValues", []):
+                typed[name] = None
+                if constraints.get("required") or name in primary_key:
+                    problems.append(Problem(label, row_number, name, "value is required but empty"))
+                continue
+            try:
+                value = _parse(cell, field.get("type", "string"))
+            except ValueError as err:
+                problems.append(Problem(label, row_number, name, str(err)))
+                typed[name] = None
+                continue
+            for reason in _constraint_problems(value, constraints):
+                problems.append(Problem(label, row_number, name, reason))
+            if constraints.get("unique"):
+                first = seen_unique[name].setdefault(value, row_number)
+                if first != row_number:
+                    problems.append(
+                        Problem(label, row_number, name, f"duplicate value {value!r} (first in row {first})")
+                    )
+            typed[name] = value
+        if primary_key and all(typed.get(k) is not None for k in primary_key):
+            key = tuple(typed[k] for k in primary_key)
+            first = seen_keys.setdefault(key, row_number)
+            if first != row_number:
+                problems.append(
+                    Problem(
+                        label,
+                        row_number,
+                        ", ".join(primary_key),
+                        f"duplicate primary key {key if len(key) > 1 else key[0]!r} (first in row {first})",
+                    )
+                )
+        for check in checks:
+            for column, reason in check(typed):
+                problems.append(Problem(label, row_number, column, reason))
+        typed_rows.append(typed)
+    return typed_rows, problems
+
+
+_PANDAS_TYPES = {"integer": "Int64", "number": "Float64", "boolean": "boolean", "string": "string"}
+
+
+def _to_frame(rows: list[dict], fields: list[dict]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=[f["name"] for f in fields])
+    for field in fields:
+        field_type = field.get("type", "string")
+        name = field["name"]
+        if field_type == "date":
+            frame[name] = pd.to_datetime(frame[name])
+        else:
+            frame[name] = frame[name].astype(_PANDAS_TYPES[field_type])
+    return frame
+
+
+def load(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """Validate the resource ``name`` and return it as a typed DataFrame.
+
+    Integers come back as pandas ``Int64`` and numbers as ``Float64`` so that missing values
+    stay missing rather than turning into silent zeros or object columns.
+    """
+    data_dir = Path(data_dir) if data_dir else find_data_dir()
+    descriptor = read_descriptor(data_dir)
+    resource = resource_descriptor(name, descriptor)
+    rows, problems = validate_resource(resource, data_dir)
+    if problems:
+        raise DataValidationError(problems)
+    return _to_frame(rows, resource["schema"]["fields"])
+
+
+def validate_all(data_dir: Path | str | None = None) -> list[Problem]:
+    """Every problem in every resource, and any CSV in ``data/`` the descriptor does not list."""
+    data_dir = Path(data_dir) if data_dir else find_data_dir()
+    descriptor = read_descriptor(data_dir)
+    problems: list[Problem] = []
+    described = set()
+    for resource in descriptor["resources"]:
+        described.add(resource["path"])
+        problems.extend(validate_resource(resource, data_dir)[1])
+    for csv_path in sorted(data_dir.glob("*.csv")):
+        if csv_path.name not in described:
+            problems.append(Problem(f"data/{csv_path.name}", None, None, "not described in the descriptor"))
+    return problems
+
+
+def catalogue(data_dir: Path | str | None = None) -> pd.DataFrame:
+    """One row per data file: title, rows, source, locator, licence and verified hash."""
+    data_dir = Path(data_dir) if data_dir else find_data_dir()
+    descriptor = read_descriptor(data_dir)
+    records = []
+    for resource in descriptor["resources"]:
+        frame = load(resource["name"], data_dir)
+        source = resource["sources"][0]
+        records.append(
+            {
+                "file": f"data/{resource['path']}",
+                "title": resource["title"],
+                "rows": int(len(frame)),
+                "columns": int(frame.shape[1]),
+                "source": source["title"],
+                "source_link": source.get("path", ""),
+                "locator": source.get("x-locator", ""),
+                "licence": ", ".join(lic["name"] for lic in resource["licenses"]),
+                "sha256": resource["hash"].removeprefix("sha256:"),
+            }
+        )
+    return pd.DataFrame.from_records(records)
+
+
+def rehash(data_dir: Path | str | None = None) -> list[str]:
+    """Rewrite the sha256 of every resource whose file changed; return the changed names.
+
+    The descriptor is edited as text so that its comments and layout survive.
+    """
+    data_dir = Path(data_dir) if data_dir else find_data_dir()
+    descriptor_path = data_dir / DESCRIPTOR_NAME
+    text = descriptor_path.read_text(encoding="utf-8")
+    changed = []
+    for resource in read_descriptor(data_dir)["resources"]:
+        actual = "sha256:" + sha256_of(data_dir / resource["path"])
+        recorded = str(resource.get("hash", ""))
+        if recorded != actual:
+            if recorded and text.count(recorded) == 1:
+                text = text.replace(recorded, actual)
+            else:
+                raise ValueError(
+                    f"{DESCRIPTOR_NAME}: cannot find a unique hash line for resource {resource['name']!r}; "
+                    f"give its entry a placeholder such as `hash: sha256:pending-{resource['name']}` first"
+                )
+            changed.append(resource["name"])
+    descriptor_path.write_text(text, encoding="utf-8")
+    return changed
+
+
+def field_table(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
+    """The schema of one resource as a table a reader can scan: field, type, rule, meaning."""
+    data_dir = Path(data_dir) if data_dir else find_data_dir()
+    resource = resource_descriptor(name, read_descriptor(data_dir))
+    rows = []
+    for field in resource["schema"]["fields"]:
+        constraints = field.get("constraints", {})
+        rules = []
+        if constraints.get("required"):
+            rules.append("required")
+        if constraints.get("unique"):
+            rules.append("unique")
+        if "enum" in constraints:
+            rules.append("one of " + ", ".join(map(str, constraints["enum"])))
+        for key, symbol in (("minimum", "≥"), ("exclusiveMinimum", ">"), ("maximum", "≤"), ("exclusiveMaximum", "<")):
+            if key in constraints:
+                rules.append(f"{symbol} {constraints[key]}")
+        if "pattern" in constraints:
+            rules.append(f"matches {constraints['pattern']}")
+        rows.append(
+            {
+                "field": field["name"],
+                "type": field.get("type", "string"),
+                "rules": "; ".join(rules),
+                "meaning": field.get("description", ""),
+            }
+        )
+    return pd.DataFrame(rows)

@@ -1,0 +1,69 @@
+"""The strict build: the real book builds clean, and a broken citation, a broken cross-reference
+or a failing cell each stop a build that uses the book's own configuration."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import nbformat
+import pytest
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+from conftest import ROOT, run_build
+
+pytestmark = pytest.mark.build
+
+
+def test_real_book_builds_strictly(built_book):
+    assert (built_book / "index.html").is_file()
+    for page in ("chapters/data.html",):
+        assert (built_book / page).is_file(), page
+
+
+def test_every_toc_file_became_a_page(built_book):
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    files = [toc["root"]] + [c["file"] for part in toc.get("parts", []) for c in part["chapters"]]
+    for name in files:
+        assert (built_book / f"{name}.html").is_file(), name
+
+
+def mini_book(tmp_path: Path, markdown: str = "", code: str = "x = 1") -> Path:
+    """A two-page book with the real _config.yml and references.bib."""
+    book = tmp_path / "book"
+    (book / "chapters").mkdir(parents=True)
+    shutil.copy(ROOT / "_config.yml", book / "_config.yml")
+    shutil.copy(ROOT / "references.bib", book / "references.bib")
+    (book / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: chapters/page\n")
+    (book / "index.md").write_text("# Mini book\n\n" + markdown + "\n")
+    notebook = new_notebook(
+        cells=[new_markdown_cell("# A page"), new_code_cell(code)],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
+    nbformat.write(notebook, book / "chapters" / "page.ipynb")
+    return book
+
+
+def test_mini_book_with_the_real_config_builds(tmp_path):
+    result = run_build(mini_book(tmp_path, markdown="See {cite:p}`siddarth2018sedentary`.\n\n```{bibliography}\n```"))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+
+
+def test_unknown_citation_fails_the_build(tmp_path):
+    result = run_build(mini_book(tmp_path, markdown="See {cite:p}`nobody1999nothing`."))
+    assert result.returncode != 0
+    assert "nobody1999nothing" in result.stdout + result.stderr
+
+
+def test_broken_cross_reference_fails_the_build(tmp_path):
+    result = run_build(mini_book(tmp_path, markdown="See {ref}`a-label-that-does-not-exist`."))
+    assert result.returncode != 0
+    assert "a-label-that-does-not-exist" in result.stdout + result.stderr
+
+
+def test_failing_cell_fails_the_build(tmp_path):
+    result = run_build(mini_book(tmp_path, code="raise ValueError('deliberately broken cell')"))
+    assert result.returncode != 0
+    assert "deliberately broken cell" in result.stdout + result.stderr
