@@ -173,9 +173,21 @@ def _source_present(row: dict) -> Iterable[tuple[str, str]]:
         yield ("doi", "every number needs a source: give a DOI or the address it was read at")
 
 
+def _verdict_complete(row: dict) -> Iterable[tuple[str, str]]:
+    """A claim with a verdict must say why, how certain, and on what kind of evidence."""
+    if row.get("verdict") in (None, "pending"):
+        return
+    if not row.get("rationale"):
+        yield ("rationale", f"verdict {row['verdict']!r} needs a one-line rationale")
+    for column in ("certainty", "evidence_type", "species", "flags", "citation_accuracy"):
+        if row.get(column) == "pending":
+            yield (column, f"still 'pending' although the verdict is {row['verdict']!r}")
+
+
 ROW_CHECKS: dict[str, Callable[[dict], Iterable[tuple[str, str]]]] = {
     "ci_contains_estimate": _ci_contains_estimate,
     "source_present": _source_present,
+    "verdict_complete": _verdict_complete,
 }
 
 
