@@ -12,6 +12,7 @@ from claimcheck.consistency import (
     p_consistent_with_ci,
     p_from_ci,
     se_from_ci,
+    se_from_p,
     z_for_level,
 )
 
@@ -99,3 +100,13 @@ def test_difference_of_independent_estimates():
     assert result["se"] == pytest.approx(0.5)
     assert result["ci_low"] == pytest.approx(0.6 - 1.959964 * 0.5, rel=1e-6)
     assert result["p"] == pytest.approx(2 * stats.norm.sf(1.2))
+
+
+def test_se_from_p_inverts_the_wald_test():
+    # An estimate 1.959964 standard errors from zero has p = 0.05.
+    assert se_from_p(1.959964, 0.05) == pytest.approx(1.0, rel=1e-6)
+    assert se_from_p(-3.0, 2 * stats.norm.sf(2.0)) == pytest.approx(1.5)
+    with pytest.raises(ValueError):
+        se_from_p(1.0, 0.0)
+    with pytest.raises(ValueError):
+        se_from_p(0.0, 0.5)

@@ -32,6 +32,16 @@ def se_from_ci(low: float, high: float, level: float = 0.95, ratio: bool = False
     return float((high - low) / (2 * z_for_level(level)))
 
 
+def se_from_p(estimate: float, p: float) -> float:
+    """Standard error implied by an estimate and its two-sided Wald p-value (0 < p < 1)."""
+    if not 0 < p < 1:
+        raise ValueError(f"p must be strictly between 0 and 1, got {p}")
+    z = float(stats.norm.isf(p / 2))
+    if estimate == 0:
+        raise ValueError("an estimate of exactly 0 carries no information about its standard error")
+    return float(abs(estimate) / z)
+
+
 def p_from_ci(estimate: float, low: float, high: float, null: float | None = None,
               level: float = 0.95, ratio: bool = False) -> float:
     """Two-sided p-value of a Wald test recovered from an estimate and its interval.

@@ -1,0 +1,56 @@
+"""The book's identity, read from the one place each fact lives.
+
+Version, release date, title and authors come from ``CITATION.cff``; the published address
+comes from ``html.baseurl`` in ``_config.yml``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+
+def find_book_root(start: Path | None = None) -> Path:
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / "_config.yml").is_file() and (folder / "CITATION.cff").is_file():
+            return folder
+    raise FileNotFoundError(f"no book root (_config.yml with CITATION.cff) at or above {here}")
+
+
+@dataclass(frozen=True)
+class BookMeta:
+    title: str
+    version: str
+    date_released: str
+    authors: tuple[str, ...]
+    base_url: str
+    licence: str
+
+    def page_url(self, docname: str, anchor: str = "") -> str:
+        url = f"{self.base_url.rstrip('/')}/{docname}.html"
+        return f"{url}#{anchor}" if anchor else url
+
+    @property
+    def year(self) -> str:
+        return self.date_released[:4]
+
+
+def read(root: Path | None = None) -> BookMeta:
+    root = root or find_book_root()
+    cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
+    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    base_url = (config.get("html") or {}).get("baseurl") or ""
+    if not base_url.startswith("https://"):
+        raise ValueError("_config.yml: html.baseurl must be the https address the book is published at")
+    authors = tuple(a.get("name") or f"{a['given-names']} {a['family-names']}" for a in cff["authors"])
+    return BookMeta(
+        title=cff["title"],
+        version=str(cff["version"]),
+        date_released=str(cff["date-released"]),
+        authors=authors,
+        base_url=base_url,
+        licence=cff.get("license", ""),
+    )
