@@ -22,7 +22,6 @@ env: $(STAMP)
 
 ## Build the HTML book into _build/html (executes notebooks whose code, data or package changed).
 book: $(STAMP)
-	$(BIN)/python -m claimcheck.buildcache --book . --cache _build/.jupyter_cache
 	$(JB) build . $(BUILD_FLAGS)
 	@echo "Book written to _build/html/index.html"
 

@@ -27,14 +27,9 @@ def data_copy(tmp_path) -> Path:
     return target
 
 
-def run_build(book_dir: Path, cache_dir: Path | None = None) -> subprocess.CompletedProcess:
+def run_build(book_dir: Path) -> subprocess.CompletedProcess:
     """The strict build exactly as `make book` runs it."""
     env = dict(os.environ)
-    if cache_dir is not None:
-        subprocess.run(
-            [sys.executable, "-m", "claimcheck.buildcache", "--book", str(book_dir), "--cache", str(cache_dir)],
-            check=True, cwd=book_dir, env=env,
-        )
     return subprocess.run(
         [str(BIN / "jupyter-book"), "build", str(book_dir), "-W", "-n", "--keep-going"],
         cwd=book_dir, env=env, capture_output=True, text=True,
@@ -44,7 +39,7 @@ def run_build(book_dir: Path, cache_dir: Path | None = None) -> subprocess.Compl
 @pytest.fixture(scope="session")
 def built_book() -> Path:
     """Build the real book once per test session (strict flags); fail loudly with the log."""
-    result = run_build(ROOT, ROOT / "_build" / ".jupyter_cache")
+    result = run_build(ROOT)
     if result.returncode != 0:
         pytest.fail(f"strict book build failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
     return ROOT / "_build" / "html"

@@ -36,6 +36,8 @@ def mini_book(tmp_path: Path, markdown: str = "", code: str = "x = 1") -> Path:
     (book / "chapters").mkdir(parents=True)
     shutil.copy(ROOT / "_config.yml", book / "_config.yml")
     shutil.copy(ROOT / "references.bib", book / "references.bib")
+    shutil.copy(ROOT / "CITATION.cff", book / "CITATION.cff")
+    shutil.copytree(ROOT / "data", book / "data")
     (book / "_toc.yml").write_text("format: jb-book\nroot: index\nchapters:\n  - file: chapters/page\n")
     (book / "index.md").write_text("# Mini book\n\n" + markdown + "\n")
     notebook = new_notebook(
@@ -67,3 +69,36 @@ def test_failing_cell_fails_the_build(tmp_path):
     result = run_build(mini_book(tmp_path, code="raise ValueError('deliberately broken cell')"))
     assert result.returncode != 0
     assert "deliberately broken cell" in result.stdout + result.stderr
+
+
+def test_editing_a_data_file_re_executes_only_its_readers(tmp_path):
+    """End to end through Sphinx: after a CSV edit, the page that reads it shows the new value
+    and only that notebook is executed again."""
+    book = mini_book(tmp_path, code='from claimcheck import load\nprint("rows:", len(load("today_trial")))')
+    other = new_notebook(
+        cells=[new_markdown_cell("# Other page"), new_code_cell('from claimcheck import load\nprint("mtl rows:", len(load("mtl")))')],
+        metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
+    )
+    nbformat.write(other, book / "chapters" / "other.ipynb")
+    (book / "_toc.yml").write_text(
+        "format: jb-book\nroot: index\nchapters:\n  - file: chapters/page\n  - file: chapters/other\n")
+
+    first = run_build(book)
+    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    page = book / "_build" / "html" / "chapters" / "page.html"
+    assert "rows: 699" in page.read_text()
+
+    unchanged = run_build(book)
+    assert "Executing notebook" not in unchanged.stdout
+
+    csv_path = book / "data" / "today_trial.csv"
+    lines = csv_path.read_text().splitlines()
+    csv_path.write_text("\n".join(lines[:-1]) + "\n")  # drop the last participant
+    from claimcheck.datapackage import rehash
+    assert rehash(book / "data") == ["today_trial"]
+
+    after = run_build(book)
+    assert after.returncode == 0, after.stdout[-3000:]
+    assert "rows: 698" in page.read_text()
+    executed = [line for line in after.stdout.splitlines() if "Executing notebook" in line]
+    assert len(executed) == 1 and "page.ipynb" in executed[0], executed

@@ -10,7 +10,10 @@ fingerprints what every notebook depends on:
 * the source of the ``claimcheck`` package itself.
 
 When a fingerprint differs from the one recorded at the previous build, that notebook's
-cache record is removed, so the build re-executes it and only it.
+cache record is removed, so the build re-executes it and only it. The book's Sphinx extension
+(``claimcheck.sphinx_ext``) calls :func:`invalidate` at the start of every build and marks the
+same notebooks as outdated, so Sphinx re-reads them even though their files did not change.
+The command line does the cache part alone:
 
     python -m claimcheck.buildcache --book . --cache _build/.jupyter_cache
 """
@@ -82,7 +85,11 @@ def notebook_fingerprint(notebook_path: Path, data_dir: Path, descriptor: dict) 
 
 
 def invalidate(book_dir: Path, cache_dir: Path) -> list[str]:
-    """Drop cache records of notebooks whose dependencies changed; return their paths."""
+    """Drop cache records of notebooks whose dependencies changed; return their paths.
+
+    A notebook counts as changed when its fingerprint differs from the recorded one, whether or
+    not it had a cache record, so a caller can also re-read it.
+    """
     data_dir = book_dir / "data"
     descriptor = yaml.safe_load((data_dir / DESCRIPTOR_NAME).read_text(encoding="utf-8"))
     stamp_path = cache_dir / STAMP_FILE
@@ -98,7 +105,10 @@ def invalidate(book_dir: Path, cache_dir: Path) -> list[str]:
     for notebook_path in notebooks:
         key = notebook_path.relative_to(book_dir).as_posix()
         current[key] = notebook_fingerprint(notebook_path, data_dir, descriptor)
-        if previous.get(key) == current[key] or cache is None:
+        if previous.get(key) == current[key]:
+            continue
+        stale.append(key)
+        if cache is None:
             continue
         notebook = nbformat.read(notebook_path, as_version=4)
         try:
@@ -106,7 +116,6 @@ def invalidate(book_dir: Path, cache_dir: Path) -> list[str]:
         except KeyError:
             continue
         cache.remove_cache(record.pk)
-        stale.append(key)
     cache_dir.mkdir(parents=True, exist_ok=True)
     stamp_path.write_text(json.dumps(current, indent=1, sort_keys=True))
     return stale
