@@ -8,14 +8,17 @@ STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book
 BUILD_FLAGS := -W -n --keep-going
 
-.PHONY: book test env rehash outputs data-check clean clean-cache lock
+.PHONY: book test pdf env rehash outputs data-check clean clean-cache lock anchors
 
-$(STAMP): requirements.txt pyproject.toml
+$(STAMP): requirements.txt requirements-cff.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -r requirements.txt
 	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	$(BIN)/python -m ipykernel install --sys-prefix --name python3 --display-name "Python 3 (claimcheck)" >/dev/null
+	@# cffconvert pins jsonschema<4, which the book's stack cannot use: it gets its own environment.
+	test -x $(VENV)/cff/bin/python || $(PYTHON) -m venv $(VENV)/cff
+	$(VENV)/cff/bin/python -m pip install --quiet -r requirements-cff.txt
 	touch $(STAMP)
 
 env: $(STAMP)
@@ -55,3 +58,9 @@ clean:
 
 clean-cache:
 	rm -rf _build/.jupyter_cache
+
+## Build a PDF of the whole book into _build/latex/book.pdf (needs Debian texlive, see README).
+pdf: $(STAMP)
+	rm -rf _build/latex
+	$(JB) build . --builder pdflatex $(BUILD_FLAGS)
+	@ls -l _build/latex/*.pdf

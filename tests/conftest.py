@@ -32,7 +32,7 @@ def run_build(book_dir: Path) -> subprocess.CompletedProcess:
     env = dict(os.environ)
     return subprocess.run(
         [str(BIN / "jupyter-book"), "build", str(book_dir), "-W", "-n", "--keep-going"],
-        cwd=book_dir, env=env, capture_output=True, text=True,
+        cwd=book_dir, env=env, capture_output=True, text=True, errors="replace",
     )
 
 

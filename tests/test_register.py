@@ -179,7 +179,8 @@ def test_reviewed_claims_link_to_an_existing_section(built_book, claims):
 def test_published_json_matches_the_csv(built_book, claims, meta):
     published = json.loads((built_book / "claims.json").read_text(encoding="utf-8"))
     assert published["version"] == meta.version
-    assert published["claims"] == json.loads(register.to_json(claims, meta))["claims"]
+    history = load("verdict_history")
+    assert published["claims"] == json.loads(register.to_json(claims, meta, history))["claims"]
     as_frame = pd.DataFrame(published["claims"])
     for column in ("claim_id", "claim", "verdict", "certainty", "rationale"):
         assert as_frame[column].fillna("").tolist() == claims[column].fillna("").tolist(), column
@@ -196,3 +197,38 @@ def test_embedded_jsonld_matches_the_csv(built_book, claims, meta):
     reviewed = claims[claims["verdict"] != "pending"]
     assert [r["claimReviewed"] for r in embedded] == reviewed["claim"].tolist()
     assert [r["reviewRating"]["alternateName"] for r in embedded] == reviewed["verdict"].tolist()
+
+
+# --- the verdict history -----------------------------------------------------------------------
+
+def test_shipped_history_agrees_with_the_register(claims):
+    assert register.history_problems(claims, load("verdict_history")) == []
+
+
+def test_a_verdict_changed_without_a_record_is_caught(claims):
+    changed = claims.copy()
+    changed.loc[2, ["verdict", "rationale"]] = ["contradicted", "x" * 30]
+    problems = register.history_problems(changed, load("verdict_history"))
+    assert [(p.file, p.row, p.column) for p in problems] == [("data/claims.csv", 3, "verdict")]
+    with pytest.raises(Exception, match=r"data/claims.csv: row 3 \(line 4\), column 'verdict'"):
+        register.check_history(changed, load("verdict_history"))
+
+
+def test_a_broken_chain_of_changes_is_caught(claims):
+    history = load("verdict_history")
+    first_c01 = history.index[history["claim_id"] == "C01"][0]
+    history.loc[first_c01, "old_verdict"] = "supported"
+    problems = register.history_problems(claims, history)
+    assert [(p.file, p.row, p.column) for p in problems] == [("data/verdict_history.csv", first_c01 + 1, "old_verdict")]
+
+
+def test_last_change_appears_in_table_and_json(claims, meta):
+    history = load("verdict_history")
+    changes = register.last_changes(history)
+    reviewed = claims[claims["verdict"] != "pending"]["claim_id"]
+    assert all(changes[cid]["to"] != "pending" for cid in reviewed)
+    table = register.html_table(claims, history)
+    assert table.count("Last change ") == len(claims)
+    record = register.records(claims, meta, history)[0]
+    assert record["last_change"] == changes[record["claim_id"]]
+    assert record["cite_as"].endswith(record["register_url"]) and meta.version in record["cite_as"]

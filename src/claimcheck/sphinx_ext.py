@@ -44,7 +44,9 @@ def publish_register(app, exception):
     claims = load("claims", data_dir)
     meta = bookmeta.read(root)
     outdir = Path(app.outdir)
-    (outdir / "claims.json").write_text(register.to_json(claims, meta), encoding="utf-8")
+    history = load("verdict_history", data_dir)
+    register.check_history(claims, history)
+    (outdir / "claims.json").write_text(register.to_json(claims, meta, history), encoding="utf-8")
     shutil.copyfile(data_dir / "claims.csv", outdir / "claims.csv")
 
 
@@ -57,7 +59,8 @@ def add_cite_section(app, doctree, docname):
     from . import bookmeta, citation
 
     sections = [n for n in doctree.children if isinstance(n, nodes.section)]
-    if not sections:
+    if not sections or (docname == app.config.root_doc and app.builder.format != "html"):
+        # In a PDF the root page's sections become chapters; the book is cited from its front matter.
         return
     page = sections[0]
     title = page[0].astext() if isinstance(page[0], nodes.title) else docname
@@ -71,7 +74,8 @@ def add_cite_section(app, doctree, docname):
     intro = nodes.paragraph()
     intro += nodes.Text("BibTeX (copy with the button, or download ")
     intro += nodes.raw("", f'<a href="{bib_href}" download>{docname.rsplit("/", 1)[-1]}.bib</a>', format="html")
-    intro += nodes.raw("", "the .bib file at " + meta.page_url("_cite/" + docname.replace("/", "_")).removesuffix(".html") + ".bib", format="latex")
+    bib_url = meta.page_url("_cite/" + docname.replace("/", "_")).removesuffix(".html") + ".bib"
+    intro += nodes.raw("", r"the .bib file at \url{" + bib_url + "}", format="latex")
     intro += nodes.Text("):")
     section += intro
     block = nodes.literal_block(entry, entry, language="bibtex")

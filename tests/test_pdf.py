@@ -1,0 +1,87 @@
+"""The PDF edition: builds with pdflatex, has every chapter, and keeps each chapter's figures.
+
+Needs Debian texlive (see the README); on a machine without pdflatex these tests are skipped
+with instructions, except under CI (CI=true), where .ci/run installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+INSTALL_HINT = ("install with `sudo apt-get install texlive-latex-recommended texlive-latex-extra "
+                "texlive-fonts-recommended tex-gyre latexmk poppler-utils`")
+pytestmark = pytest.mark.build
+
+
+def need(tool: str) -> None:
+    if shutil.which(tool):
+        return
+    if os.environ.get("CI"):
+        pytest.fail(f"{tool} is missing under CI: {INSTALL_HINT}")
+    pytest.skip(f"{tool} not found: {INSTALL_HINT}")
+
+
+@pytest.fixture(scope="module")
+def pdf_build(built_book):
+    """Build after the HTML book, so notebook outputs come from the execution cache."""
+    for tool in ("pdflatex", "latexmk", "pdftotext"):
+        need(tool)
+    shutil.rmtree(ROOT / "_build" / "latex", ignore_errors=True)
+    result = subprocess.run(
+        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--builder", "pdflatex",
+         "-W", "-n", "--keep-going"],
+        cwd=ROOT, capture_output=True, text=True, errors="replace")
+    if result.returncode != 0:
+        pytest.fail(f"PDF build failed:\n{result.stdout[-5000:]}\n{result.stderr[-3000:]}")
+    return ROOT / "_build" / "latex"
+
+
+def chapter_docs(part: str | None = None) -> list[str]:
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text())
+    return [c["file"] for p in toc["parts"] if part in (None, p["caption"]) for c in p["chapters"]]
+
+
+def page_title(docname: str) -> str:
+    path = ROOT / f"{docname}.md"
+    if path.exists():
+        text = path.read_text(encoding="utf-8")
+    else:
+        import nbformat
+
+        notebook = nbformat.read(ROOT / f"{docname}.ipynb", as_version=4)
+        text = next(c.source for c in notebook.cells if c.cell_type == "markdown")
+    return re.search(r"^# (.+)$", text, flags=re.M).group(1).strip()
+
+
+def test_pdf_exists_and_has_every_chapter_title(pdf_build):
+    pdf = pdf_build / "book.pdf"
+    assert pdf.is_file() and pdf.stat().st_size > 50_000
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = re.sub(r"\s+", " ", text).lower()
+    for docname in chapter_docs():
+        title = page_title(docname)
+        assert title.lower() in flat, f"chapter title missing from the PDF: {title}"
+
+
+def test_each_chapter_keeps_its_figures(pdf_build, built_book):
+    tex = (pdf_build / "book.tex").read_text(encoding="utf-8")
+    chapters = re.split(r"\\chapter\{", tex)[1:]
+    figures_in_pdf = {re.sub(r"\s+", " ", c.split("}", 1)[0]).lower(): len(re.findall(r"includegraphics", c)) for c in chapters}
+    for docname in chapter_docs():
+        html = (built_book / f"{docname}.html").read_text(encoding="utf-8")
+        html_figures = len(re.findall(r'<figure class="align-', html))
+        title = page_title(docname).lower()
+        match = next((count for name, count in figures_in_pdf.items() if name.startswith(title[:30])), None)
+        assert match is not None, f"no chapter in book.tex for {title}"
+        assert match >= html_figures, f"{docname}: {html_figures} figures on the web page, {match} in the PDF"
+        if docname in chapter_docs("Claim clusters") or docname == "chapters/register":
+            assert match >= 1, f"{docname} has no figure in the PDF"
