@@ -1,0 +1,191 @@
+"""What a design can detect: power, minimum detectable effects and the winner's curse.
+
+Small animal experiments and small observational studies are judged here by what they could
+have found, not by what they report. The functions answer four questions:
+
+* the smallest standardized difference (Cohen's d) a two-group comparison detects with a
+  given power (``min_detectable_d``, via statsmodels' ``TTestIndPower``);
+* the smallest (partial) correlation a sample of ``n`` detects (``min_detectable_r``, Fisher z)
+  and the width of the interval around an observed one (``correlation_ci``);
+* how a percentage difference between group means relates to d, which needs the spread of
+  the measurement (``d_from_percent``, ``cv_for_d``);
+* how much a result that passed p < alpha overstates the true effect (``design_analysis``:
+  Gelman and Carlin's type S and type M errors for a two-sample t-test).
+
+Every function takes and returns plain Python numbers so results can be glued into prose.
+"""
+
+from __future__ import annotations
+
+import math
+
+from scipy import integrate, stats
+from statsmodels.stats.power import TTestIndPower
+
+
+def _check_probability(name: str, value: float) -> None:
+    if not 0 < value < 1:
+        raise ValueError(f"{name} must be between 0 and 1, got {value}")
+
+
+def power_two_sample(d: float, n1: int, n2: int | None = None, alpha: float = 0.05) -> float:
+    """Power of a two-sided two-sample t-test (equal variances) for a true standardized difference d."""
+    n2 = n1 if n2 is None else n2
+    if n1 < 2 or n2 < 2:
+        raise ValueError("each group needs at least 2 units")
+    _check_probability("alpha", alpha)
+    return float(TTestIndPower().power(effect_size=abs(d), nobs1=n1, ratio=n2 / n1, alpha=alpha,
+                                       alternative="two-sided"))
+
+
+def min_detectable_d(n1: int, n2: int | None = None, power: float = 0.8, alpha: float = 0.05) -> float:
+    """Smallest |d| a two-sided two-sample t-test with n1 and n2 units detects with the given power."""
+    n2 = n1 if n2 is None else n2
+    if n1 < 2 or n2 < 2:
+        raise ValueError("each group needs at least 2 units")
+    _check_probability("power", power)
+    _check_probability("alpha", alpha)
+    if power <= alpha:
+        raise ValueError("power must exceed alpha")
+    solved = TTestIndPower().solve_power(effect_size=None, nobs1=n1, ratio=n2 / n1, alpha=alpha,
+                                         power=power, alternative="two-sided")
+    return float(abs(solved))
+
+
+def critical_d(n1: int, n2: int | None = None, alpha: float = 0.05) -> float:
+    """Smallest |d| that reaches two-sided p < alpha in a two-sample t-test: any significant result is at least this big."""
+    n2 = n1 if n2 is None else n2
+    if n1 < 2 or n2 < 2:
+        raise ValueError("each group needs at least 2 units")
+    _check_probability("alpha", alpha)
+    return float(stats.t.ppf(1 - alpha / 2, n1 + n2 - 2) * math.sqrt(1 / n1 + 1 / n2))
+
+
+def critical_r(n: int, alpha: float = 0.05, n_covariates: int = 0) -> float:
+    """Smallest |r| (partial r) that reaches two-sided p < alpha with n observations."""
+    _check_probability("alpha", alpha)
+    dof = n - 2 - n_covariates
+    if dof < 1:
+        raise ValueError(f"n = {n} is too small for {n_covariates} covariates")
+    t_crit = stats.t.ppf(1 - alpha / 2, dof)
+    return float(t_crit / math.sqrt(t_crit**2 + dof))
+
+
+def min_detectable_r(n: int, power: float = 0.8, alpha: float = 0.05, n_covariates: int = 0) -> float:
+    """Smallest |r| (partial r with ``n_covariates`` controlled) detected with the given power.
+
+    Uses Fisher's z: atanh(r) is close to normal with standard error 1/sqrt(n - 3 - k).
+    """
+    _check_probability("power", power)
+    _check_probability("alpha", alpha)
+    dof = n - 3 - n_covariates
+    if dof < 1:
+        raise ValueError(f"n = {n} is too small for {n_covariates} covariates")
+    z_needed = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
+    return float(math.tanh(z_needed / math.sqrt(dof)))
+
+
+def power_correlation(r: float, n: int, alpha: float = 0.05, n_covariates: int = 0) -> float:
+    """Approximate power of the two-sided test of a (partial) correlation whose true value is r (Fisher z)."""
+    _check_probability("alpha", alpha)
+    if not -1 < r < 1:
+        raise ValueError(f"r must lie strictly between -1 and 1, got {r}")
+    dof = n - 3 - n_covariates
+    if dof < 1:
+        raise ValueError(f"n = {n} is too small for {n_covariates} covariates")
+    shift = abs(math.atanh(r)) * math.sqrt(dof)
+    z_crit = stats.norm.ppf(1 - alpha / 2)
+    return float(stats.norm.sf(z_crit - shift) + stats.norm.cdf(-z_crit - shift))
+
+
+def correlation_ci(r: float, n: int, level: float = 0.95, n_covariates: int = 0) -> tuple[float, float]:
+    """Fisher-z confidence interval of a (partial) correlation."""
+    if not -1 < r < 1:
+        raise ValueError(f"r must lie strictly between -1 and 1, got {r}")
+    _check_probability("level", level)
+    dof = n - 3 - n_covariates
+    if dof < 1:
+        raise ValueError(f"n = {n} is too small for {n_covariates} covariates")
+    half = stats.norm.ppf(0.5 + level / 2) / math.sqrt(dof)
+    z = math.atanh(r)
+    return float(math.tanh(z - half)), float(math.tanh(z + half))
+
+
+def p_from_partial_r(r: float, n: int, n_covariates: int = 0) -> float:
+    """Two-sided p-value of a (partial) Pearson correlation: t = r sqrt(df / (1 - r^2)), df = n - 2 - k."""
+    if not -1 < r < 1:
+        raise ValueError(f"r must lie strictly between -1 and 1, got {r}")
+    dof = n - 2 - n_covariates
+    if dof < 1:
+        raise ValueError(f"n = {n} is too small for {n_covariates} covariates")
+    t = r * math.sqrt(dof / (1 - r * r))
+    return float(2 * stats.t.sf(abs(t), dof))
+
+
+def p_range_for_rounded_r(r: float, n: int, decimals: int = 2, n_covariates: int = 0) -> tuple[float, float]:
+    """Smallest and largest p-value a correlation printed as ``r`` (to ``decimals`` places) can have.
+
+    A printed r stands for any value within half a unit of its last digit; the p-value of the
+    (partial) correlation test is monotone in |r|, so the range comes from the two ends.
+    """
+    half = 0.5 * 10 ** (-decimals)
+    ends = [max(min(abs(r) + sign * half, 1 - 1e-12), 0.0) for sign in (-1, 1)]
+    p_values = [p_from_partial_r(value, n, n_covariates) for value in ends]
+    return float(min(p_values)), float(max(p_values))
+
+
+def d_from_percent(percent_change: float, cv: float) -> float:
+    """Standardized difference implied by a percentage change of the mean and a coefficient of variation.
+
+    A treated group whose mean is ``percent_change`` % away from the control mean, with a common
+    standard deviation of ``cv`` times the control mean, differs by |percent_change| / 100 / cv SDs.
+    """
+    if cv <= 0:
+        raise ValueError("the coefficient of variation must be positive")
+    return float(abs(percent_change) / 100 / cv)
+
+
+def cv_for_d(percent_change: float, d: float) -> float:
+    """The coefficient of variation at which a percentage change equals a standardized difference d."""
+    if d <= 0:
+        raise ValueError("d must be positive")
+    return float(abs(percent_change) / 100 / d)
+
+
+def design_analysis(d_true: float, n1: int, n2: int | None = None, alpha: float = 0.05) -> dict:
+    """Power, type S error and exaggeration ratio (type M) of a two-sample t-test (Gelman and Carlin 2014).
+
+    The estimate of d is d_hat = t * sqrt(1/n1 + 1/n2), with t following a noncentral t
+    distribution. Among results with p < alpha, ``type_s`` is the share with the wrong sign and
+    ``exaggeration`` is E(|d_hat| given significance) / |d_true|.
+    """
+    n2 = n1 if n2 is None else n2
+    if d_true == 0:
+        raise ValueError("the exaggeration ratio is undefined for a true effect of zero")
+    if n1 < 2 or n2 < 2:
+        raise ValueError("each group needs at least 2 units")
+    _check_probability("alpha", alpha)
+    dof = n1 + n2 - 2
+    scale = math.sqrt(1 / n1 + 1 / n2)
+    noncentrality = abs(d_true) / scale
+    dist = stats.nct(dof, noncentrality)
+    t_crit = stats.t.ppf(1 - alpha / 2, dof)
+    p_upper = float(dist.sf(t_crit))
+    p_lower = float(dist.cdf(-t_crit))
+    power = p_upper + p_lower
+    # Integrate over the central part of the distribution only: the tails beyond these
+    # quantiles carry less than 1e-12 of the mass, and scipy's noncentral t density
+    # overflows far out in them.
+    low_end, high_end = float(dist.ppf(1e-12)), float(dist.isf(1e-12))
+    upper_mass = 0.0
+    if high_end > t_crit:
+        upper_mass, _ = integrate.quad(lambda t: t * dist.pdf(t), max(t_crit, low_end), high_end, limit=200)
+    lower_mass = 0.0
+    if low_end < -t_crit:
+        lower_mass, _ = integrate.quad(lambda t: -t * dist.pdf(t), low_end, min(-t_crit, high_end), limit=200)
+    mean_abs_t_given_significant = (upper_mass + lower_mass) / power
+    return {
+        "power": float(power),
+        "type_s": float(p_lower / power),
+        "exaggeration": float(mean_abs_t_given_significant * scale / abs(d_true)),
+    }
