@@ -18,14 +18,16 @@ def plain(value):
     return value
 
 
-def glue(name: str, value, display: bool = False) -> None:
+def glue(name: str, value, display: bool = False):
     """myst-nb ``glue`` for numbers and text, always with plain Python values.
 
-    Returns nothing, so a glue call that ends a cell does not also print its value.
+    Returns the plain value so it can be reused; end a cell's last glue call with ``;`` so the
+    value is not also printed.
     """
     from myst_nb import glue as _glue
 
     _glue(name, plain(value), display=display)
+    return plain(value)
 
 
 class Table:
