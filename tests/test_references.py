@@ -52,3 +52,14 @@ def test_every_cited_key_is_in_the_bibliography():
                 bare = next((key[len(p):] for p in prefixes if p and key.startswith(p)), key)
                 assert bare in keys, f"{name}: cites {key!r}, not in references.bib"
     assert cited_somewhere
+
+
+def test_no_source_is_entered_twice():
+    seen: dict[str, str] = {}
+    for key, entry in bibliography().entries.items():
+        for field in ("doi", "url"):
+            value = entry.fields.get(field, "").lower().rstrip("/")
+            if not value:
+                continue
+            assert value not in seen, f"{key} and {seen[value]} are the same source ({field} {value})"
+            seen[value] = key
