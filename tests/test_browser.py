@@ -147,3 +147,18 @@ def test_vendored_mathjax_typesets_offline(built_book, server, browser):
         context.close()
     finally:
         probe.unlink()
+
+
+def test_cite_block_copies_the_bibtex_in_one_click(built_book, server, browser):
+    """The BibTeX entry at the end of a chapter has a copy button, and clicking it puts the entry
+    (exactly the downloadable .bib) on the clipboard."""
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(f"{server}/chapters/register.html", wait_until="load")
+    button = page.locator("#cite-this-page button.copybtn")
+    assert button.count() == 1
+    button.click()
+    copied = page.evaluate("navigator.clipboard.readText()")
+    expected = (built_book / "_cite" / "chapters_register.bib").read_text()
+    assert copied.strip() == expected.strip()
+    context.close()
