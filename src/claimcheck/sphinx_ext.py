@@ -9,12 +9,21 @@
 * Re-executes and re-reads exactly the notebooks whose data (or the ``claimcheck`` package)
   changed since the last build: jupyter-cache keys on code cells only and Sphinx on file
   modification times, so neither would notice an edited CSV by itself.
+* Executes notebooks that are not in the execution cache in parallel, one kernel per core,
+  before Sphinx reads them (``claimcheck.preexecute``).
+* Makes pybtex look each of its plugins up once per build instead of once per formatted
+  reference (every look-up scans the metadata of every installed package: about a second a build).
+* Re-reads every page after a build that ended with a warning (so a strict rebuild fails again
+  instead of reporting success) or after a change to the bibliography; skips
+  sphinxcontrib-bibtex's re-formatting of every reference when nothing at all changed.
 * Ends every page with a generated "Cite this page" section (a formatted reference and a
   BibTeX entry with a copy button) and writes the same entry as ``_cite/<page>.bib``.
 """
 
 from __future__ import annotations
 
+import atexit
+import gc
 import shutil
 from pathlib import Path
 
@@ -31,23 +40,46 @@ def drop_thebe(app, pagename, templatename, context, doctree):
         context["script_files"] = [s for s in scripts if not _is_thebe(s)]
 
 
+REGISTER_INPUTS = ("data/claims.csv", "data/verdict_history.csv", "data/datapackage.yaml", "CITATION.cff",
+                   "_config.yml")
+
+
+def _register_inputs_digest(app) -> str:
+    import hashlib
+
+    digest = hashlib.sha256(app.config.claimcheck_package_fingerprint.encode())
+    for name in REGISTER_INPUTS:
+        path = Path(app.srcdir) / name
+        digest.update(name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"missing") + b"\0")
+    return digest.hexdigest()
+
+
 def publish_register(app, exception):
     if exception is not None or app.builder.format != "html":
         return
-    from . import bookmeta, register
-    from .datapackage import load
-
     root = Path(app.srcdir)
     data_dir = root / "data"
     if not (data_dir / "claims.csv").is_file():
         return
+    outdir = Path(app.outdir)
+    # Loading and checking the register takes pandas and the full validation; when none of its
+    # inputs (nor this package) changed since the last successful build, the files in the
+    # output are already the ones this would write.
+    stamp = Path(app.doctreedir) / "claimcheck-register.sha256"
+    digest = _register_inputs_digest(app)
+    outputs = (outdir / "claims.json", outdir / "claims.csv")
+    if all(p.is_file() for p in outputs) and stamp.is_file() and stamp.read_text() == digest:
+        return
+    from . import bookmeta, register
+    from .datapackage import load
+
     claims = load("claims", data_dir)
     meta = bookmeta.read(root)
-    outdir = Path(app.outdir)
     history = load("verdict_history", data_dir)
     register.check_history(claims, history)
     (outdir / "claims.json").write_text(register.to_json(claims, meta, history), encoding="utf-8")
     shutil.copyfile(data_dir / "claims.csv", outdir / "claims.csv")
+    stamp.write_text(digest)
 
 
 CITE_SECTION_ID = "cite-this-page"
@@ -108,9 +140,132 @@ def outdated_by_data(app, env, added, changed, removed):
     return [d for d in docnames if d in env.found_docs and d not in added and d not in changed]
 
 
+BUILD_STATE_FILE = "claimcheck-build-state.json"
+
+
+def _bibliography_digest(app) -> str:
+    """The bibliography files and every ``bibtex_*`` setting: what formatted references depend on."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for name in sorted(n for n in app.config.values if n.startswith("bibtex_")):
+        digest.update(f"{name}={getattr(app.config, name, None)!r}\0".encode())
+    for bibfile in app.config.bibtex_bibfiles or []:
+        path = Path(app.confdir) / bibfile
+        digest.update(path.read_bytes() if path.is_file() else b"missing")
+    return digest.hexdigest()
+
+
+def _read_build_state(app) -> dict:
+    import json
+
+    try:
+        return json.loads((Path(app.doctreedir) / BUILD_STATE_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def outdated_by_build_state(app, env, added, changed, removed):
+    """Re-read every page after a build that warned, or when the bibliography changed.
+
+    Sphinx re-reads only changed pages, so after a strict build that failed on a warning, an
+    unchanged rebuild would report success without looking again; and a page that cites an
+    edited references.bib entry would keep the old reference. Both cases re-read everything.
+    """
+    previous = _read_build_state(app)
+    app.claimcheck_bibliography = _bibliography_digest(app)
+    app.claimcheck_previous_clean = (previous.get("warnings") == 0
+                                     and previous.get("bibliography") == app.claimcheck_bibliography)
+    app.claimcheck_removed = len(removed)
+    if app.claimcheck_previous_clean or not previous:
+        return []
+    return sorted(d for d in env.found_docs if d not in added and d not in changed)
+
+
+def count_docs_to_read(app, env, docnames):
+    app.claimcheck_docs_to_read = len(docnames)
+
+
+def record_build_state(app, exception):
+    import json
+
+    state_path = Path(app.doctreedir) / BUILD_STATE_FILE
+    if exception is not None or not hasattr(app, "claimcheck_bibliography"):
+        state_path.unlink(missing_ok=True)
+        return
+    state = {"warnings": app._warncount, "bibliography": app.claimcheck_bibliography}
+    state_path.write_text(json.dumps(state, indent=1, sort_keys=True))
+
+
+def skip_unchanged_bibtex_update() -> None:
+    """sphinxcontrib-bibtex formats every reference again at every build (``env-updated``), about
+    a second for this book, even when no page was read. Its results are kept in the pickled
+    environment, so when no page was read or removed, the bibliography and its settings are
+    those of the previous build, and that build ended without a warning, the kept results are
+    exactly what it would compute again, and the work is skipped."""
+    try:
+        from sphinxcontrib.bibtex.domain import BibtexDomain
+    except ImportError:
+        return
+    if getattr(BibtexDomain.env_updated, "claimcheck_wrapped", False):
+        return
+    original = BibtexDomain.env_updated
+
+    def env_updated(self):
+        app = getattr(self.env, "app", None)
+        unchanged = (
+            app is not None
+            and getattr(app, "claimcheck_previous_clean", False)
+            and getattr(app, "claimcheck_docs_to_read", None) == 0
+            and getattr(app, "claimcheck_removed", None) == 0
+            and bool(self.citations)
+        )
+        if unchanged:
+            return []
+        return original(self)
+
+    env_updated.claimcheck_wrapped = True
+    BibtexDomain.env_updated = env_updated
+
+
+def cache_pybtex_plugin_lookup() -> None:
+    """pybtex finds its styles through ``importlib.metadata.entry_points(group=..., name=...)``,
+    called for every reference sphinxcontrib-bibtex formats; each call reads the entry points of
+    every installed distribution. The installed packages do not change during a build, so the
+    answer for one (group, name) is kept. Plugins registered at run time (``register_plugin``)
+    are still looked up first by pybtex, as before."""
+    import functools
+
+    try:
+        import pybtex.plugin as plugin
+    except ImportError:
+        return
+    if getattr(plugin.entry_points, "claimcheck_cached", False):
+        return
+    original = plugin.entry_points
+
+    @functools.lru_cache(maxsize=None)
+    def lookup(group, name):
+        return tuple(original(group=group, name=name))
+
+    def entry_points(**selection):
+        if set(selection) == {"group", "name"}:
+            return lookup(selection["group"], selection["name"])
+        return original(**selection)
+
+    entry_points.claimcheck_cached = True
+    plugin.entry_points = entry_points
+
+
 def setup(app):
+    from . import preexecute
     from .buildcache import package_fingerprint
 
+    cache_pybtex_plugin_lookup()
+    skip_unchanged_bibtex_update()
+    # At exit, Python's final garbage collection walks every object of the build (about a second
+    # for this book); nothing in it needs finalising, so it is moved out of the collector's way.
+    atexit.register(gc.freeze)
     # A change to this package (the cite boxes, the register's HTML, ...) must rewrite every page.
     app.add_config_value("claimcheck_package_fingerprint", package_fingerprint(), "env")
     static = Path(__file__).parent / "static"
@@ -119,6 +274,14 @@ def setup(app):
     app.connect("html-page-context", drop_thebe, priority=900)
     app.connect("build-finished", publish_register)
     app.connect("env-get-outdated", outdated_by_data)
+    # 0 = one notebook per core; 1 = leave all execution to myst-nb (serial).
+    app.add_config_value("claimcheck_execution_workers", 0, "")
+    app.connect("env-before-read-docs", preexecute.start)
+    app.connect("source-read", preexecute.collect)
+    app.connect("build-finished", preexecute.finish)
     app.connect("doctree-resolved", add_cite_section)
     app.connect("build-finished", write_bib_files)
+    app.connect("env-get-outdated", outdated_by_build_state)
+    app.connect("env-before-read-docs", count_docs_to_read)
+    app.connect("build-finished", record_build_state, priority=900)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
