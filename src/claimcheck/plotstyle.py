@@ -51,8 +51,13 @@ def contrast_ratio(colour_a: str, colour_b: str = "#FFFFFF") -> float:
 
 
 def apply() -> None:
-    """Set the book's matplotlib defaults; call once at the top of every notebook."""
+    """Set the book's matplotlib defaults, and stable ids for pandas tables
+    (:func:`claimcheck.notebook.stable_styler_ids`); call once at the top of every notebook."""
     import matplotlib as mpl
+
+    from .notebook import stable_styler_ids
+
+    stable_styler_ids()
 
     mpl.rcParams.update(
         {

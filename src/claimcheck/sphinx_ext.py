@@ -228,6 +228,97 @@ def skip_unchanged_bibtex_update() -> None:
     BibtexDomain.env_updated = env_updated
 
 
+# --- accessibility -------------------------------------------------------------------------
+
+def visit_citation_html(self, node):
+    """docutils marks each reference ``role="doc-biblioentry"`` inside a ``role="list"``; that
+    DPUB role is deprecated and not allowed there, so assistive technology (and axe, rule
+    aria-required-children) found a list without list items. Each reference is a list item.
+    (Sphinx installs this function on the translator instance; the class keeps its own.)"""
+    type(self).visit_citation(self, node)
+    self.body[-1] = self.body[-1].replace('role="doc-biblioentry"', 'role="listitem"')
+
+
+def depart_citation_html(self, node):
+    type(self).depart_citation(self, node)
+
+
+def visit_hidden_cell_html(self, node):
+    """myst-nb's "Show code cell source" toggle is named "Toggle hidden content" while it shows
+    "Show code cell source" (WCAG 2.5.3; axe rule label-content-name-mismatch): a speech-input
+    user saying what they see would not reach it. The toggle is now named by its visible text."""
+    from myst_nb.sphinx_ import visit_HideCellInput
+
+    visit_HideCellInput(self, node)
+    for index in range(len(self.body) - 1, max(len(self.body) - 5, -1), -1):
+        if self.body[index].startswith("<summary aria-label="):
+            self.body[index] = "<summary>\n"
+            break
+
+
+def depart_hidden_cell_html(self, node):
+    from myst_nb.sphinx_ import depart_HideCellInput
+
+    depart_HideCellInput(self, node)
+
+
+def _table_label(text: str) -> str:
+    """A name for a table's scroll box: its caption, or else its column headings."""
+    import html as _html
+    import re
+
+    def plain(fragment: str) -> str:
+        return " ".join(_html.unescape(re.sub(r"<[^>]+>", " ", fragment)).split())
+
+    caption = re.search(r"<caption[^>]*>(.*?)</caption>", text, flags=re.S)
+    if caption and plain(caption.group(1)):
+        return plain(caption.group(1))
+    head = re.search(r"<thead[^>]*>(.*?)</thead>", text, flags=re.S)
+    headings = [plain(h) for h in re.findall(r"<th[^>]*>(.*?)</th>", head.group(1) if head else "", flags=re.S)]
+    headings = [h for h in headings if h]
+    return "Table of " + ", ".join(headings) if headings else "Table"
+
+
+def scrollable_tables(app, doctree, docname):
+    """Put every table a notebook prints into its own keyboard-reachable scroll box.
+
+    A wide table scrolls sideways inside its box on a narrow screen instead of widening the page.
+    A box that scrolls must be reachable by keyboard and named (WCAG 2.1.1; axe rule
+    scrollable-region-focusable): ``tabindex="0"``, ``role="region"`` and a name, the table's
+    caption or else its column headings. The claim register has its own small-screen layout and
+    is left alone.
+    """
+    import html as _html
+
+    from docutils import nodes
+
+    if app.builder.format != "html":
+        return
+    seen: dict[str, int] = {}
+    for raw in list(doctree.findall(nodes.raw)):
+        if "html" not in raw.get("format", "").split():
+            continue
+        if "text_html" not in raw.get("classes", []):  # myst-nb's HTML outputs
+            continue
+        text = raw.astext()
+        if "<table" not in text or "claim-register" in text or 'class="table-scroll"' in text:
+            continue
+        label = _table_label(text)
+        seen[label] = seen.get(label, 0) + 1
+        if seen[label] > 1:  # each region needs its own name
+            label = f"{label} ({seen[label]})"
+        label = _html.escape(label, quote=True)
+        wrapped = (f'<div class="table-scroll" tabindex="0" role="region" aria-label="{label}">\n'
+                   f"{text}\n</div>")
+        raw[:] = [nodes.Text(wrapped)]
+
+
+def add_templates_path(app, config):
+    """The book's fixes to theme components (see the comment at the top of each file) are found
+    before the theme's own copies."""
+    config.templates_path.insert(0, str(Path(__file__).parent / "templates"))
+
+
 def cache_pybtex_plugin_lookup() -> None:
     """pybtex finds its styles through ``importlib.metadata.entry_points(group=..., name=...)``,
     called for every reference sphinxcontrib-bibtex formats; each call reads the entry points of
@@ -257,6 +348,16 @@ def cache_pybtex_plugin_lookup() -> None:
     plugin.entry_points = entry_points
 
 
+def _assets_fingerprint() -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    here = Path(__file__).parent
+    for path in sorted([*here.glob("static/*"), *here.glob("templates/*")]):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
 def setup(app):
     from . import preexecute
     from .buildcache import package_fingerprint
@@ -268,6 +369,8 @@ def setup(app):
     atexit.register(gc.freeze)
     # A change to this package (the cite boxes, the register's HTML, ...) must rewrite every page.
     app.add_config_value("claimcheck_package_fingerprint", package_fingerprint(), "env")
+    # So must a change to its stylesheet or theme templates (rewritten and copied, not re-read).
+    app.add_config_value("claimcheck_assets_fingerprint", _assets_fingerprint(), "html")
     static = Path(__file__).parent / "static"
     app.connect("builder-inited", lambda app: app.config.html_static_path.append(str(static)))
     app.add_css_file("claimcheck.css")
@@ -280,6 +383,17 @@ def setup(app):
     app.connect("source-read", preexecute.collect)
     app.connect("build-finished", preexecute.finish)
     app.connect("doctree-resolved", add_cite_section)
+    app.connect("doctree-resolved", scrollable_tables)
+    app.connect("config-inited", add_templates_path)
+    from docutils import nodes
+
+    app.add_node(nodes.citation, override=True, html=(visit_citation_html, depart_citation_html))
+    try:
+        from myst_nb.sphinx_ import HideCodeCellNode
+    except ImportError:
+        pass
+    else:
+        app.add_node(HideCodeCellNode, override=True, html=(visit_hidden_cell_html, depart_hidden_cell_html))
     app.connect("build-finished", write_bib_files)
     app.connect("env-get-outdated", outdated_by_build_state)
     app.connect("env-before-read-docs", count_docs_to_read)
