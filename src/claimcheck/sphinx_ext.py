@@ -313,10 +313,36 @@ def scrollable_tables(app, doctree, docname):
         raw[:] = [nodes.Text(wrapped)]
 
 
+def copy_late_assets_early(app, env):
+    """myst-nb's stylesheet and the offline MathJax are copied into the output only when the
+    build finishes, after the pages are written; Sphinx adds a ``?v=<checksum>`` to a page's link
+    only when the file is already there. So a clean build linked them without the checksum and
+    the next build with it: the same sources gave different pages. Copying them (again, it is
+    cheap: unchanged files are skipped) before the pages are written makes every build link them
+    the same way."""
+    if app.builder.format != "html":
+        return []
+    (Path(app.outdir) / "_static").mkdir(parents=True, exist_ok=True)
+    for name, function in (("myst_nb", "add_global_html_resources"),
+                           ("sphinx-mathjax-offline", "copy_mathjax_files")):
+        extension = app.extensions.get(name)
+        if extension is None:
+            continue
+        if name == "myst_nb":
+            from myst_nb import sphinx_ext as module
+        else:
+            module = extension.module
+        getattr(module, function)(app, None)
+    return []
+
+
 def add_templates_path(app, config):
     """The book's fixes to theme components (see the comment at the top of each file) are found
-    before the theme's own copies."""
+    before the theme's own copies. The book also gets an icon: without one, every browser asks
+    for /favicon.ico and logs a failed request on every page."""
     config.templates_path.insert(0, str(Path(__file__).parent / "templates"))
+    if not config.html_favicon:
+        config.html_favicon = str(Path(__file__).parent / "static" / "favicon.svg")
 
 
 def cache_pybtex_plugin_lookup() -> None:
@@ -385,6 +411,7 @@ def setup(app):
     app.connect("doctree-resolved", add_cite_section)
     app.connect("doctree-resolved", scrollable_tables)
     app.connect("config-inited", add_templates_path)
+    app.connect("env-updated", copy_late_assets_early)
     from docutils import nodes
 
     app.add_node(nodes.citation, override=True, html=(visit_citation_html, depart_citation_html))
