@@ -7,8 +7,10 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 JB     := $(BIN)/jupyter-book
 BUILD_FLAGS := -W -n --keep-going
+# axe-core (accessibility rules) for the browser tests, pinned in tests/a11y/package-lock.json.
+AXE    := $(VENV)/node/node_modules/axe-core/axe.min.js
 
-.PHONY: book test pdf env rehash outputs data-check clean clean-cache lock anchors
+.PHONY: book test pdf env rehash outputs data-check clean clean-cache lock anchors bench
 
 $(STAMP): requirements.txt requirements-cff.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -21,7 +23,13 @@ $(STAMP): requirements.txt requirements-cff.txt pyproject.toml
 	$(VENV)/cff/bin/python -m pip install --quiet -r requirements-cff.txt
 	touch $(STAMP)
 
-env: $(STAMP)
+$(AXE): tests/a11y/package.json tests/a11y/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+	  mkdir -p $(VENV)/node && cp tests/a11y/package.json tests/a11y/package-lock.json $(VENV)/node/ && \
+	  npm ci --prefix $(VENV)/node --ignore-scripts --no-audit --no-fund --loglevel=error && touch $(AXE); \
+	else echo "npm not found: the accessibility tests will be skipped (sudo apt-get install npm)"; fi
+
+env: $(STAMP) $(AXE)
 
 ## Build the HTML book into _build/html (executes notebooks whose code, data or package changed).
 book: $(STAMP)
@@ -29,8 +37,12 @@ book: $(STAMP)
 	@echo "Book written to _build/html/index.html"
 
 ## Run the whole test suite (unit tests, data validation, nbval, strict build, browser).
-test: $(STAMP)
+test: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest
+
+## Measure build and test times (several runs each) and write bench/results.md.
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
 
 ## Re-execute every notebook in place so its stored outputs (compared by nbval) are current.
 outputs: $(STAMP)

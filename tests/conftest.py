@@ -1,9 +1,11 @@
-"""Shared fixtures: the repository root, a scratch copy of the data package, the built book."""
+"""Shared fixtures: the repository root, a scratch copy of the data package, the built book, and
+a second clean build of the same sources (for the determinism test)."""
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 BIN = Path(sys.executable).parent
+BUILD_COMMAND = [str(BIN / "jupyter-book"), "build", "{book}", "-W", "-n", "--keep-going"]
 
 
 @pytest.fixture(scope="session")
@@ -27,19 +30,154 @@ def data_copy(tmp_path) -> Path:
     return target
 
 
+def start_build(book_dir: Path, log_path: Path | None = None, low_priority: bool = False,
+                extra: tuple[str, ...] = ()) -> subprocess.Popen:
+    """Start the strict build exactly as `make book` runs it, without waiting for it.
+    ``low_priority`` runs it (and its kernels) under ``nice``, on the cycles other tests leave."""
+    command = [part.replace("{book}", str(book_dir)) for part in BUILD_COMMAND] + list(extra)
+    if low_priority and shutil.which("nice"):
+        command = ["nice", "-n", "19", *command]
+    output = open(log_path, "w", encoding="utf-8") if log_path else subprocess.PIPE
+    # Its own process group (so it can be stopped with its kernels) but not its own session: a
+    # new session would get its own scheduler autogroup on Linux, where `nice` has no effect.
+    group = {"process_group": 0} if sys.version_info >= (3, 11) else {"preexec_fn": os.setpgrp}
+    return subprocess.Popen(command, cwd=book_dir, env=dict(os.environ), stdout=output,
+                            stderr=subprocess.STDOUT if log_path else subprocess.PIPE,
+                            text=True, errors="replace", **group)
+
+
 def run_build(book_dir: Path) -> subprocess.CompletedProcess:
     """The strict build exactly as `make book` runs it."""
-    env = dict(os.environ)
-    return subprocess.run(
-        [str(BIN / "jupyter-book"), "build", str(book_dir), "-W", "-n", "--keep-going"],
-        cwd=book_dir, env=env, capture_output=True, text=True, errors="replace",
-    )
+    command = [part.replace("{book}", str(book_dir)) for part in BUILD_COMMAND]
+    return subprocess.run(command, cwd=book_dir, env=dict(os.environ), capture_output=True, text=True,
+                          errors="replace")
+
+
+def source_files(root: Path = ROOT) -> list[str]:
+    """The files a build of this working tree reads: tracked and new files, not ignored ones."""
+    if (root / ".git").exists() and shutil.which("git"):
+        listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+                                cwd=root, capture_output=True, text=True, check=True).stdout
+        return sorted(name for name in set(listed.split("\0")) if name and (root / name).is_file())
+    skip = {".git", ".venv", "_build", "node_modules", ".pytest_cache", "__pycache__", ".ipynb_checkpoints"}
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*")
+                  if p.is_file() and not skip.intersection(p.relative_to(root).parts))
+
+
+def copy_sources(target: Path, root: Path = ROOT) -> Path:
+    for name in source_files(root):
+        destination = target / name
+        destination.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(root / name, destination)
+    return target
+
+
+class BackgroundBuild:
+    """A strict build run in the background (at low priority) while other tests run."""
+
+    def __init__(self, book: Path, log: Path, extra: tuple[str, ...] = (), output: str = "html"):
+        self.book, self.log, self.output = book, log, output
+        self.process = start_build(book, log, low_priority=True, extra=extra)
+
+    def wait(self) -> tuple[int, str, Path]:
+        returncode = self.process.wait()
+        return returncode, self.log.read_text(encoding="utf-8", errors="replace"), self.book / "_build" / self.output
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            self.process.wait()
+
+
+# Session fixtures whose builds start in the background as soon as the session build is done;
+# the tests that use them run last (see pytest_collection_modifyitems).
+BACKGROUND_FIXTURES = ("second_clean_build", "pdf_background_build")
+PDF_TOOLS = ("pdflatex", "latexmk", "pdftotext")
+
+
+def _is_browser_test(item) -> bool:
+    return item.get_closest_marker("browser") is not None
+
+
+def pytest_collection_modifyitems(session, config, items):
+    """Browser tests first (they time page loads, so nothing else should run beside them), tests
+    that wait for a background build last (to give it the most time)."""
+    def late(item):
+        names = getattr(item, "fixturenames", ())
+        return next((i for i, f in enumerate(reversed(BACKGROUND_FIXTURES)) if f in names), None)
+
+    waiting = sorted((item for item in items if late(item) is not None), key=late)
+    rest = [item for item in items if late(item) is None]
+    items[:] = [i for i in rest if _is_browser_test(i)] + [i for i in rest if not _is_browser_test(i)] + waiting
+
+
+_DEFERRED_START: list = []  # set by built_book while browser tests are still to run
+
+
+def pytest_runtest_setup(item):
+    """Start the background builds once the browser tests are done."""
+    if _DEFERRED_START and not _is_browser_test(item):
+        _DEFERRED_START.pop()()
 
 
 @pytest.fixture(scope="session")
-def built_book() -> Path:
-    """Build the real book once per test session (strict flags); fail loudly with the log."""
+def _background_builds():
+    builds: dict[str, BackgroundBuild] = {}
+    yield builds
+    for build in builds.values():
+        build.stop()
+
+
+def _start_background(name: str, builds: dict, tmp_path_factory) -> BackgroundBuild | None:
+    if name in builds:
+        return builds[name]
+    if name == "second_clean_build":
+        folder = tmp_path_factory.mktemp("second-clean-build")
+        builds[name] = BackgroundBuild(copy_sources(folder / "book"), folder / "build.log")
+    elif name == "pdf_background_build":
+        if not all(shutil.which(tool) for tool in PDF_TOOLS):
+            return None  # the PDF tests skip (or fail under CI) with instructions
+        # After the HTML build, so notebook outputs come from the execution cache.
+        shutil.rmtree(ROOT / "_build" / "latex", ignore_errors=True)
+        builds[name] = BackgroundBuild(ROOT, tmp_path_factory.mktemp("pdf-build") / "build.log",
+                                       extra=("--builder", "pdflatex"), output="latex")
+    return builds.get(name)
+
+
+@pytest.fixture(scope="session")
+def built_book(request, _background_builds, tmp_path_factory) -> Path:
+    """Build the real book once per test session (strict flags); fail loudly with the log.
+
+    Builds that only need this one to have finished (the second clean build of the determinism
+    test, the PDF edition) then start in the background, when the session includes their tests:
+    at once, or after the browser tests if the session has any.
+    """
     result = run_build(ROOT)
     if result.returncode != 0:
         pytest.fail(f"strict book build failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
+    wanted = {f for item in request.session.items for f in getattr(item, "fixturenames", ())}
+
+    def start():
+        for name in BACKGROUND_FIXTURES:
+            if name in wanted:
+                _start_background(name, _background_builds, tmp_path_factory)
+
+    if any(_is_browser_test(item) for item in request.session.items):
+        _DEFERRED_START[:] = [start]  # see pytest_runtest_setup
+    else:
+        start()
     return ROOT / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def second_clean_build(built_book, _background_builds, tmp_path_factory) -> tuple[int, str, Path]:
+    """(return code, log, html folder) of a clean build of a copy of the same sources in a
+    temporary folder, with its own empty execution cache."""
+    return _start_background("second_clean_build", _background_builds, tmp_path_factory).wait()
+
+
+@pytest.fixture(scope="session")
+def pdf_background_build(built_book, _background_builds, tmp_path_factory) -> tuple[int, str, Path] | None:
+    """(return code, log, latex folder) of the PDF build of the book, or None without texlive."""
+    build = _start_background("pdf_background_build", _background_builds, tmp_path_factory)
+    return build.wait() if build else None

@@ -1,5 +1,10 @@
 """Every built page opened in headless Chromium: title shown, no console errors, no request
-outside the book's own files, and alt text on every image.
+outside the book's own files, alt text on every image, and no serious or critical accessibility
+problem found by axe-core; at phone width (390 px) no page scrolls sideways, and the claim
+register is a real table that keyboard and screen-reader users can move through.
+
+Each page is loaded once at desktop width (the findings are shared by several tests); axe runs
+in every page while the next ones load, so two cores share the work.
 
 Uses Debian's chromium (never a downloaded browser). On a reader's machine without it the tests
 are skipped with instructions; under CI (CI=true) a missing browser is a failure.
@@ -10,17 +15,24 @@ from __future__ import annotations
 import functools
 import http.server
 import os
+import re
 import shutil
 import threading
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import unquote, urlparse
 
 import pytest
+
+from conftest import ROOT
 
 pytestmark = [pytest.mark.browser, pytest.mark.build]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 INSTALL_HINT = "install Debian's browser with `sudo apt-get install chromium` to run the browser tests"
+AXE_JS = Path(os.environ.get("CLAIMCHECK_AXE_JS") or ROOT / ".venv" / "node" / "node_modules" / "axe-core" / "axe.min.js")
+AXE_HINT = "install axe-core with `make env` (needs npm: `sudo apt-get install npm`)"
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
 
 
 def chromium_or_skip() -> str:
@@ -55,7 +67,10 @@ def browser():
         browser = playwright.chromium.launch(
             executable_path=executable,
             args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"],
+                  "--disable-component-update", "--disable-sync", "--no-first-run",
+                  # No host name resolves: a request outside the book fails at once (and is
+                  # reported by the tests) instead of reaching the network.
+                  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"],
         )
         yield browser
         browser.close()
@@ -66,35 +81,98 @@ def html_pages(built_book: Path) -> list[str]:
                   if "_static" not in p.parts and "_sources" not in p.parts)
 
 
-def visit(browser, url: str, origin: str) -> dict:
-    context = browser.new_context()
+def axe_or_skip() -> Path | None:
+    if AXE_JS.is_file():
+        return AXE_JS
+    if os.environ.get("CI"):
+        pytest.fail(f"axe-core is missing under CI: {AXE_HINT}")
+    return None
+
+
+def fresh_state_context(browser, viewport: dict = DESKTOP):
+    """A browser context whose pages all start as a first visit (storage emptied before any page
+    script runs) but share the HTTP cache, so the book's scripts and fonts load once."""
+    context = browser.new_context(viewport=viewport)
+    context.add_init_script("try { localStorage.clear(); sessionStorage.clear(); } catch (e) {}")
+    return context
+
+
+def open_page(context, url: str, origin: str):
+    """A new page that records console errors and every request outside the book."""
     page = context.new_page()
     errors, outside = [], []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
 
-    def check(route):
-        request_url = route.request.url
-        parsed = urlparse(request_url)
-        if parsed.scheme in ("data", "blob", "about") or request_url.startswith(origin):
-            route.continue_()
-        else:
-            outside.append(request_url)
-            route.abort()
+    def check(request):
+        parsed = urlparse(request.url)
+        if not (parsed.scheme in ("data", "blob", "about") or request.url.startswith(origin)):
+            outside.append(request.url)
 
-    page.route("**/*", check)
+    page.on("request", check)
     page.goto(url, wait_until="load")
+    return page, errors, outside
+
+
+AXE_START = """() => {
+  window.__axeResult = null;
+  axe.run(document, {resultTypes: ['violations']})
+     .then(r => { window.__axeResult = r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})); })
+     .catch(e => { window.__axeResult = [{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]; });
+}"""
+
+
+def visit(context, url: str, origin: str, axe_js: Path | None = None) -> dict:
+    """Open one page; record what the tests check. With ``axe_js``, axe-core is started in the
+    page and left running: ``finish_axe`` collects its findings."""
+    page, errors, outside = open_page(context, url, origin)
     page.wait_for_timeout(300)  # let deferred scripts (search, MathJax) make their requests
     result = {
         "title": page.title(),
         "h1": page.locator("main h1, article h1").first.inner_text() if page.locator("main h1, article h1").count() else "",
-        "errors": errors,
-        "outside": outside,
+        "errors": list(errors),
+        "outside": list(outside),
         "images_without_alt": page.eval_on_selector_all(
             "img", "imgs => imgs.filter(i => !(i.getAttribute('alt') || '').trim()).map(i => i.src)"),
+        "images": page.eval_on_selector_all(
+            "main img, article img", "imgs => imgs.map(i => ({src: i.getAttribute('src') || '', alt: i.getAttribute('alt') || ''}))"),
+        "page": page,
     }
-    context.close()
+    if axe_js is not None:
+        page.add_script_tag(path=str(axe_js))
+        page.evaluate(AXE_START)
+    else:
+        result.pop("page").close()
     return result
+
+
+def finish_axe(result: dict) -> None:
+    page = result.pop("page")
+    try:
+        page.wait_for_function("() => window.__axeResult !== null", timeout=120_000, polling=200)
+        result["axe"] = page.evaluate("() => window.__axeResult")
+    finally:
+        page.close()
+
+
+@pytest.fixture(scope="module")
+def desktop_reports(built_book, server, browser) -> dict[str, dict]:
+    """Every page visited once at desktop width; axe findings included when axe-core is installed."""
+    axe_js = axe_or_skip()
+    context = fresh_state_context(browser)
+    reports, pending = {}, []
+    for relative in html_pages(built_book):
+        report = visit(context, f"{server}/{relative}", server, axe_js)
+        reports[relative] = report
+        if axe_js is not None:
+            pending.append(report)
+            if len(pending) > 2:  # at most three pages checked at once
+                finish_axe(pending.pop(0))
+    for report in pending:
+        finish_axe(report)
+    context.close()
+    return reports
 
 
 def test_pages_exist(built_book):
@@ -102,16 +180,91 @@ def test_pages_exist(built_book):
     assert "index.html" in pages and "chapters/data.html" in pages
 
 
-def test_every_page_opens_cleanly_and_offline(built_book, server, browser):
-    report = {}
-    for relative in html_pages(built_book):
-        outcome = visit(browser, f"{server}/{relative}", server)
-        report[relative] = outcome
+def test_every_page_opens_cleanly_and_offline(desktop_reports):
+    report = desktop_reports
+    for relative, outcome in report.items():
         assert outcome["title"].strip(), f"{relative}: empty <title>"
         assert outcome["errors"] == [], f"{relative}: console errors {outcome['errors']}"
         assert outcome["outside"] == [], f"{relative}: requests outside the book {outcome['outside']}"
         assert outcome["images_without_alt"] == [], f"{relative}: images without alt {outcome['images_without_alt']}"
     assert report["index.html"]["h1"].startswith("Leg exercise")
+
+
+def test_axe_finds_no_serious_or_critical_problem(desktop_reports):
+    if not AXE_JS.is_file():
+        pytest.skip(f"axe-core not installed: {AXE_HINT}")
+    found = {}
+    for relative, outcome in desktop_reports.items():
+        assert "axe" in outcome, f"{relative}: axe did not run"
+        bad = [v for v in outcome["axe"] if v["impact"] in ("serious", "critical")]
+        if bad:
+            found[relative] = [f"{v['id']} ({v['impact']}): {v['help']} at {v['nodes']}" for v in bad]
+    assert found == {}, "axe-core: " + "; ".join(f"{page}: {', '.join(rules)}" for page, rules in found.items())
+
+
+GENERIC_ALT = {"image", "figure", "plot", "chart", "graph", "picture", "png", "svg", "output", "img"}
+
+
+def test_figures_have_meaningful_alt_text(desktop_reports):
+    """Alt text describes the figure: not a file name, not a placeholder, not a few words."""
+    figures = 0
+    for relative, outcome in desktop_reports.items():
+        for image in outcome["images"]:
+            figures += 1
+            alt, name = " ".join(image["alt"].split()), Path(unquote(urlparse(image["src"]).path)).name
+            assert alt.lower() not in GENERIC_ALT, f"{relative}: placeholder alt text {alt!r} for {name}"
+            assert not re.search(r"\.(png|jpe?g|svg|gif|webp)\b", alt, flags=re.I), f"{relative}: alt is a file name: {alt!r}"
+            assert name.rsplit(".", 1)[0].lower() not in alt.lower(), f"{relative}: alt repeats the file name {name}"
+            assert len(alt.split()) >= 8, f"{relative}: alt text too short to describe {name}: {alt!r}"
+    assert figures >= 5, "the chapters' figures were not found"
+
+
+def test_no_page_scrolls_sideways_on_a_phone(built_book, server, browser):
+    """At 390 px, nothing in the page is wider than the window (wide tables, code and equations
+    scroll inside their own boxes)."""
+    context = fresh_state_context(browser, PHONE)
+    page = context.new_page()
+    too_wide = {}
+    for relative in html_pages(built_book):
+        page.goto(f"{server}/{relative}", wait_until="load")
+        page.evaluate("async () => { if (window.MathJax && MathJax.startup && MathJax.startup.promise) "
+                      "await MathJax.startup.promise; }")
+        width, window = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+        assert window == PHONE["width"]
+        if width > window:
+            too_wide[relative] = width
+    context.close()
+    assert too_wide == {}, f"pages wider than a {PHONE['width']} px window: {too_wide}"
+
+
+@pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
+def test_register_is_a_table_for_keyboard_and_screen_reader(built_book, server, browser, viewport):
+    """The register as assistive technology sees it (Chromium's accessibility tree): one table
+    named by its caption, five column headers, a row header per claim; and Tab reaches every
+    claim's link, in order."""
+    from claimcheck import load
+
+    claim_ids = list(load("claims")["claim_id"])
+    context = fresh_state_context(browser, viewport)
+    page, _, _ = open_page(context, f"{server}/chapters/register.html", server)
+    table = page.get_by_role("table", name="Every checkable claim", exact=False)
+    assert table.count() == 1
+    assert table.get_by_role("columnheader").count() == 5
+    row_headers = table.get_by_role("rowheader")
+    assert row_headers.all_inner_texts() == claim_ids
+    assert table.get_by_role("row").count() == len(claim_ids) + 1
+
+    reached = []
+    for _ in range(40 + 6 * len(claim_ids)):
+        page.keyboard.press("Tab")
+        focused = page.evaluate("() => { const a = document.activeElement; "
+                                "return a && a.classList.contains('claim-anchor') ? a.textContent.trim() : null; }")
+        if focused and focused not in reached:
+            reached.append(focused)
+        if len(reached) == len(claim_ids):
+            break
+    context.close()
+    assert reached == claim_ids, f"Tab reached {reached}"
 
 
 def test_no_page_points_at_a_mathjax_cdn(built_book):

@@ -4,6 +4,7 @@ or a failing cell each stop a build that uses the book's own configuration."""
 from __future__ import annotations
 
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import nbformat
@@ -48,25 +49,43 @@ def mini_book(tmp_path: Path, markdown: str = "", code: str = "x = 1") -> Path:
     return book
 
 
-def test_mini_book_with_the_real_config_builds(tmp_path):
-    result = run_build(mini_book(tmp_path, markdown="See {cite:p}`siddarth2018sedentary`.\n\n```{bibliography}\n```"))
+# Four independent mini books, each in its own folder, built side by side (each build is mostly
+# one process waiting on one kernel); each test below checks its own book's build.
+MINI_BOOKS = {
+    "real_config": dict(markdown="See {cite:p}`siddarth2018sedentary`.\n\n```{bibliography}\n```"),
+    "unknown_citation": dict(markdown="See {cite:p}`nobody1999nothing`."),
+    "broken_reference": dict(markdown="See {ref}`a-label-that-does-not-exist`."),
+    "failing_cell": dict(code="raise ValueError('deliberately broken cell')"),
+}
+
+
+@pytest.fixture(scope="module")
+def mini_builds(tmp_path_factory):
+    books = {name: mini_book(tmp_path_factory.mktemp(name), **spec) for name, spec in MINI_BOOKS.items()}
+    with ThreadPoolExecutor(max_workers=len(books)) as pool:
+        futures = {name: pool.submit(run_build, book) for name, book in books.items()}
+        return {name: future.result() for name, future in futures.items()}
+
+
+def test_mini_book_with_the_real_config_builds(mini_builds):
+    result = mini_builds["real_config"]
     assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
 
 
-def test_unknown_citation_fails_the_build(tmp_path):
-    result = run_build(mini_book(tmp_path, markdown="See {cite:p}`nobody1999nothing`."))
+def test_unknown_citation_fails_the_build(mini_builds):
+    result = mini_builds["unknown_citation"]
     assert result.returncode != 0
     assert "nobody1999nothing" in result.stdout + result.stderr
 
 
-def test_broken_cross_reference_fails_the_build(tmp_path):
-    result = run_build(mini_book(tmp_path, markdown="See {ref}`a-label-that-does-not-exist`."))
+def test_broken_cross_reference_fails_the_build(mini_builds):
+    result = mini_builds["broken_reference"]
     assert result.returncode != 0
     assert "a-label-that-does-not-exist" in result.stdout + result.stderr
 
 
-def test_failing_cell_fails_the_build(tmp_path):
-    result = run_build(mini_book(tmp_path, code="raise ValueError('deliberately broken cell')"))
+def test_failing_cell_fails_the_build(mini_builds):
+    result = mini_builds["failing_cell"]
     assert result.returncode != 0
     assert "deliberately broken cell" in result.stdout + result.stderr
 

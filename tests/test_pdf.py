@@ -10,7 +10,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -31,18 +30,15 @@ def need(tool: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def pdf_build(built_book):
-    """Build after the HTML book, so notebook outputs come from the execution cache."""
+def pdf_build(built_book, pdf_background_build):
+    """Built after the HTML book, so notebook outputs come from the execution cache (the build
+    starts in the background as soon as the HTML book is built: see conftest.py)."""
     for tool in ("pdflatex", "latexmk", "pdftotext"):
         need(tool)
-    shutil.rmtree(ROOT / "_build" / "latex", ignore_errors=True)
-    result = subprocess.run(
-        [str(Path(sys.executable).parent / "jupyter-book"), "build", str(ROOT), "--builder", "pdflatex",
-         "-W", "-n", "--keep-going"],
-        cwd=ROOT, capture_output=True, text=True, errors="replace")
-    if result.returncode != 0:
-        pytest.fail(f"PDF build failed:\n{result.stdout[-5000:]}\n{result.stderr[-3000:]}")
-    return ROOT / "_build" / "latex"
+    returncode, log, latex = pdf_background_build
+    if returncode != 0:
+        pytest.fail(f"PDF build failed:\n{log[-8000:]}")
+    return latex
 
 
 def chapter_docs(part: str | None = None) -> list[str]:

@@ -11,6 +11,8 @@ from pathlib import Path
 
 import yaml
 
+_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+
 
 def find_book_root(start: Path | None = None) -> Path:
     here = Path(start or Path.cwd()).resolve()
@@ -40,8 +42,8 @@ class BookMeta:
 
 def read(root: Path | None = None) -> BookMeta:
     root = root or find_book_root()
-    cff = yaml.safe_load((root / "CITATION.cff").read_text(encoding="utf-8"))
-    config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
+    cff = yaml.load((root / "CITATION.cff").read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
+    config = yaml.load((root / "_config.yml").read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     base_url = (config.get("html") or {}).get("baseurl") or ""
     if not base_url.startswith("https://"):
         raise ValueError("_config.yml: html.baseurl must be the https address the book is published at")

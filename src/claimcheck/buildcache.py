@@ -26,10 +26,9 @@ import hashlib
 import json
 from pathlib import Path
 
-import nbformat
-import yaml
-
-from .datapackage import DESCRIPTOR_NAME, sha256_of
+# The same name as claimcheck.datapackage.DESCRIPTOR_NAME, repeated so that this module (run at
+# the start of every build) needs neither pandas nor nbformat when nothing changed.
+DESCRIPTOR_NAME = "datapackage.yaml"
 
 WHOLE_PACKAGE_CALLS = {"catalogue", "validate_all", "read_descriptor"}
 STAMP_FILE = "data-dependencies.json"
@@ -52,6 +51,8 @@ def _string_literals_and_names(source: str) -> tuple[set[str], set[str]]:
 
 
 def notebook_resources(notebook_path: Path, resource_names: set[str]) -> set[str]:
+    import nbformat
+
     notebook = nbformat.read(notebook_path, as_version=4)
     used: set[str] = set()
     for cell in notebook.cells:
@@ -72,16 +73,28 @@ def package_fingerprint() -> str:
     return digest.hexdigest()
 
 
-def notebook_fingerprint(notebook_path: Path, data_dir: Path, descriptor: dict) -> dict:
+def _sha256_of(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _read_descriptor(data_dir: Path) -> dict:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load((data_dir / DESCRIPTOR_NAME).read_text(encoding="utf-8"), Loader=loader)
+
+
+def notebook_fingerprint(notebook_path: Path, data_dir: Path, descriptor: dict,
+                         package: str | None = None) -> dict:
     resources = {r["name"]: r for r in descriptor["resources"]}
     used = sorted(notebook_resources(notebook_path, set(resources)))
     data = {}
     for name in used:
         entry = json.dumps(resources[name], sort_keys=True, default=str)
         file_path = data_dir / resources[name]["path"]
-        file_hash = sha256_of(file_path) if file_path.exists() else "missing"
+        file_hash = _sha256_of(file_path) if file_path.exists() else "missing"
         data[name] = hashlib.sha256((entry + file_hash).encode()).hexdigest()
-    return {"data": data, "package": package_fingerprint()}
+    return {"data": data, "package": package or package_fingerprint()}
 
 
 def invalidate(book_dir: Path, cache_dir: Path) -> list[str]:
@@ -91,25 +104,28 @@ def invalidate(book_dir: Path, cache_dir: Path) -> list[str]:
     not it had a cache record, so a caller can also re-read it.
     """
     data_dir = book_dir / "data"
-    descriptor = yaml.safe_load((data_dir / DESCRIPTOR_NAME).read_text(encoding="utf-8"))
+    descriptor = _read_descriptor(data_dir)
+    package = package_fingerprint()
     stamp_path = cache_dir / STAMP_FILE
     previous = json.loads(stamp_path.read_text()) if stamp_path.exists() else {}
     current = {}
     stale = []
     notebooks = sorted((book_dir / "chapters").glob("*.ipynb"))
     cache = None
-    if (cache_dir / "global.db").exists():
-        from jupyter_cache import get_cache
-
-        cache = get_cache(cache_dir)
     for notebook_path in notebooks:
         key = notebook_path.relative_to(book_dir).as_posix()
-        current[key] = notebook_fingerprint(notebook_path, data_dir, descriptor)
+        current[key] = notebook_fingerprint(notebook_path, data_dir, descriptor, package)
         if previous.get(key) == current[key]:
             continue
         stale.append(key)
+        if cache is None and (cache_dir / "global.db").exists():
+            from jupyter_cache import get_cache  # opened only when something is stale
+
+            cache = get_cache(cache_dir)
         if cache is None:
             continue
+        import nbformat
+
         notebook = nbformat.read(notebook_path, as_version=4)
         try:
             record = cache.match_cache_notebook(notebook)

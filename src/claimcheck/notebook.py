@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import numbers
 
 import numpy as np
+
+_STYLER_NUMBERS = itertools.count(1)
 
 
 def plain(value):
@@ -28,6 +31,32 @@ def glue(name: str, value, display: bool = False):
 
     _glue(name, plain(value), display=display)
     return plain(value)
+
+
+def stable_styler_ids(shell=None) -> bool:
+    """Number pandas Styler tables in display order instead of giving each a random id.
+
+    pandas gives every ``DataFrame.style`` table a random id (``T_3f9a1``) that it repeats in
+    every cell id and CSS selector, so each execution of a notebook changed its HTML. This
+    registers an HTML formatter in the running IPython kernel that sets the ids to ``T_00001``,
+    ``T_00002``, ... in the order the tables are shown; the tables look the same. Returns False
+    outside IPython. Called by :func:`claimcheck.plotstyle.apply`, which every notebook runs.
+    """
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return False
+    shell = shell or get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return False
+
+    def render(styler):
+        styler.set_uuid(f"{next(_STYLER_NUMBERS):05x}")
+        return styler._repr_html_()
+
+    # By name, so pandas' Styler (and jinja2) is imported only by notebooks that use it.
+    shell.display_formatter.formatters["text/html"].for_type_by_name("pandas.io.formats.style", "Styler", render)
+    return True
 
 
 class Table:

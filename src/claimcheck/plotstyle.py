@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from typing import Sequence
 
-import matplotlib as mpl
-import matplotlib.pyplot as plt
+# matplotlib is imported where it is used, so code that needs only the colours (the claim
+# register, built at the end of every book build) does not pay for importing it.
 
 OKABE_ITO = {
     "black": "#000000",
@@ -51,7 +51,14 @@ def contrast_ratio(colour_a: str, colour_b: str = "#FFFFFF") -> float:
 
 
 def apply() -> None:
-    """Set the book's matplotlib defaults; call once at the top of every notebook."""
+    """Set the book's matplotlib defaults, and stable ids for pandas tables
+    (:func:`claimcheck.notebook.stable_styler_ids`); call once at the top of every notebook."""
+    import matplotlib as mpl
+
+    from .notebook import stable_styler_ids
+
+    stable_styler_ids()
+
     mpl.rcParams.update(
         {
             "axes.prop_cycle": mpl.cycler(color=CYCLE),
@@ -95,5 +102,7 @@ def forest(ax, labels: Sequence[str], estimates: Sequence[float], lows: Sequence
 
 
 def new_figure(width: float = 6.4, height: float = 4.0):
+    import matplotlib.pyplot as plt
+
     apply()
     return plt.subplots(figsize=(width, height))
