@@ -24,6 +24,7 @@ import os
 import platform
 import re
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
@@ -114,6 +115,8 @@ def main(argv=None) -> int:
     parser.add_argument("--skip", nargs="*", default=[], choices=["builds", "notebooks", "tests"])
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # clean up the scratch copy when stopped
+    load_before = os.getloadavg()[0]
 
     times: dict[str, list[float]] = {"clean build": [], "no-change rebuild": [], "data-change rebuild": [],
                                      "test suite (from an empty _build/)": []}
@@ -155,6 +158,7 @@ def main(argv=None) -> int:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
+    args.load = (load_before,)
     write_results(args, times, in_build, alone, reexecuted, readers)
     print(f"written {args.output}")
     return 0
@@ -169,7 +173,8 @@ def write_results(args, times, in_build, alone, reexecuted, readers) -> None:
         f"{cpus} CPU cores, Python {platform.python_version()}, {platform.system()} {platform.machine()}. "
         "Each cell is the median over the runs, with the fastest and slowest run in brackets. "
         "Builds use the strict flags of `make book` (`-W -n --keep-going`) in a scratch copy of the "
-        "sources, with the environment already installed.",
+        "sources, with the environment already installed. System load average (1 min) when the "
+        f"runs started: {args.load[0]:.1f} (other work on the machine slows every measurement).",
         "",
         "| Measurement | Median (min–max) | Target | Met |",
         "|---|---|---|---|",
