@@ -41,7 +41,7 @@ test: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest
 
 ## Measure build and test times (several runs each) and write bench/results.md.
-bench: $(STAMP)
+bench: $(STAMP) $(AXE)
 	$(BIN)/python bench/run.py
 
 ## Re-execute every notebook in place so its stored outputs (compared by nbval) are current.

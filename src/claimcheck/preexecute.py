@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import json
 import os
-import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath

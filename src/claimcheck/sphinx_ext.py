@@ -3,9 +3,10 @@
 * Keeps pages self-contained: Jupyter Book always loads sphinx-thebe, which adds a script
   pointing at a CDN (and, on notebook pages, adds it twice, a console error). The book offers
   no live kernels, so the thebe scripts are dropped from every page.
-* Adds the book's stylesheet.
+* Adds the book's stylesheet and icon.
 * Publishes the claim register for programs: ``claims.json`` and ``claims.csv`` at the root of
-  the HTML output, both built from ``data/claims.csv`` at every build.
+  the HTML output, both built from ``data/claims.csv`` whenever it (or what else they depend
+  on) changed.
 * Re-executes and re-reads exactly the notebooks whose data (or the ``claimcheck`` package)
   changed since the last build: jupyter-cache keys on code cells only and Sphinx on file
   modification times, so neither would notice an edited CSV by itself.
@@ -18,6 +19,11 @@
   sphinxcontrib-bibtex's re-formatting of every reference when nothing at all changed.
 * Ends every page with a generated "Cite this page" section (a formatted reference and a
   BibTeX entry with a copy button) and writes the same entry as ``_cite/<page>.bib``.
+* Accessibility (found by axe-core, see tests/test_browser.py): theme buttons named by what
+  they show (templates/), references marked as list items, code toggles named by their text,
+  and every table a notebook prints in its own named, keyboard-reachable scroll box.
+* Determinism: assets that other extensions copy only at the end are copied before the pages
+  are written, so every build links them the same way.
 """
 
 from __future__ import annotations
