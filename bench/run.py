@@ -101,6 +101,21 @@ def readers_of(book: Path, resource: str) -> list[str]:
                   if resource in buildcache.notebook_resources(p, names))
 
 
+def busy_fraction(seconds: float = 3.0) -> float | None:
+    """Share of CPU time the machine spent busy over a few seconds (Linux /proc/stat)."""
+    def sample():
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+        return sum(fields), fields[3] + fields[4]  # total, idle + iowait
+
+    try:
+        total0, idle0 = sample()
+        time.sleep(seconds)
+        total1, idle1 = sample()
+    except (OSError, ValueError, IndexError):
+        return None
+    return 1 - (idle1 - idle0) / max(1, total1 - total0)
+
+
 def summary(values: list[float]) -> str:
     if not values:
         return "not measured"
@@ -116,7 +131,10 @@ def main(argv=None) -> int:
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # clean up the scratch copy when stopped
-    load_before = os.getloadavg()[0]
+    busy_before = busy_fraction()
+    if busy_before is not None and busy_before > 0.2:
+        print(f"warning: the machine is {busy_before:.0%} busy before the runs; the times will be slower",
+              flush=True)
 
     times: dict[str, list[float]] = {"clean build": [], "no-change rebuild": [], "data-change rebuild": [],
                                      "test suite (from an empty _build/)": []}
@@ -158,7 +176,7 @@ def main(argv=None) -> int:
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
-    args.load = (load_before,)
+    args.busy = busy_before
     write_results(args, times, in_build, alone, reexecuted, readers)
     print(f"written {args.output}")
     return 0
@@ -173,8 +191,9 @@ def write_results(args, times, in_build, alone, reexecuted, readers) -> None:
         f"{cpus} CPU cores, Python {platform.python_version()}, {platform.system()} {platform.machine()}. "
         "Each cell is the median over the runs, with the fastest and slowest run in brackets. "
         "Builds use the strict flags of `make book` (`-W -n --keep-going`) in a scratch copy of the "
-        "sources, with the environment already installed. System load average (1 min) when the "
-        f"runs started: {args.load[0]:.1f} (other work on the machine slows every measurement).",
+        "sources, with the environment already installed. "
+        + (f"The machine was {args.busy:.0%} busy just before the runs (other work slows every "
+           "measurement)." if args.busy is not None else ""),
         "",
         "| Measurement | Median (min–max) | Target | Met |",
         "|---|---|---|---|",
