@@ -28,6 +28,7 @@ GOOD_ROW = {
     "doi": "10.1056/NEJMoa1109333",
     "url": "https://pmc.ncbi.nlm.nih.gov/articles/PMC3478667",
     "locator": "abstract (Results)",
+    "source_tier": "indexed_abstract",
     "species": "human",
     "design": "human_randomised_trial",
     "population": "youth 10-17 years with type 2 diabetes",
@@ -231,3 +232,12 @@ def test_ragged_row(data_copy):
     lines[3] = lines[3] + ",extra"
     path.write_text("\n".join(lines) + "\n")
     assert_names(rejection(data_copy, "today_trial"), "today_trial.csv", 3, None)
+
+
+@pytest.mark.parametrize("tier", ["tweet", ""])
+def test_source_tier_is_required_and_from_the_vocabulary(data_copy, tier):
+    name = install_estimates(data_copy, [GOOD_ROW, dict(SECOND_ROW, source_tier=tier)])
+    message = rejection(data_copy, name)
+    assert_names(message, "trial.csv", 2, "source_tier")
+    if tier:
+        assert f"'{tier}' is not an allowed value" in message

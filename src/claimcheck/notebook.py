@@ -33,6 +33,12 @@ def glue(name: str, value, display: bool = False):
     return plain(value)
 
 
+def glue_all(values: dict) -> dict:
+    """Glue every ``name: value`` pair of a declared mapping (one call instead of a wall of
+    ``glue`` lines); returns the plain values under the same names."""
+    return {name: glue(name, value) for name, value in values.items()}
+
+
 def stable_styler_ids(shell=None) -> bool:
     """Number pandas Styler tables in display order instead of giving each a random id.
 
