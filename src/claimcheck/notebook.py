@@ -48,9 +48,39 @@ def escape_styler_html() -> None:
     """Make every pandas Styler escape cell text (``styler.format.escape = "html"``): pandas does
     not by default, so text from a data file such as ``<script>`` would run in the page. Cells
     built with :func:`link` stay links. Called by :func:`claimcheck.plotstyle.apply`."""
+    import functools
+
     import pandas as pd
+    from pandas.io.formats.style import Styler
 
     pd.set_option("styler.format.escape", "html")
+    # The option reaches only the formatter a Styler starts with: an explicit ``.format(...)`` or
+    # ``.format_index(...)`` without ``escape=`` would drop escaping for its cells again, and
+    # headers are not escaped at all. So both default to the option, and headers start escaped.
+    for name in ("format", "format_index"):
+        original = getattr(Styler, name)
+        if getattr(original, "claimcheck_escapes", False):
+            continue
+
+        def escaping(self, *args, _original=original, escape=None, **kwargs):
+            if escape is None:
+                escape = pd.get_option("styler.format.escape")
+            return _original(self, *args, escape=escape, **kwargs)
+
+        functools.update_wrapper(escaping, original)
+        escaping.claimcheck_escapes = True
+        setattr(Styler, name, escaping)
+    if not getattr(Styler.__init__, "claimcheck_escapes", False):
+        original_init = Styler.__init__
+
+        def init(self, *args, **kwargs):
+            original_init(self, *args, **kwargs)
+            for axis in (0, 1):
+                self.format_index(axis=axis)
+
+        functools.update_wrapper(init, original_init)
+        init.claimcheck_escapes = True
+        Styler.__init__ = init
 
 
 def plain(value):
