@@ -200,6 +200,7 @@ def check_bibliography_links(app, config):
         if path.is_file():
             problems.extend(bibliography_link_problems(path))
     if problems:
+        _discard_output(app)
         raise BookInputError("\n".join(problems))
 
 
@@ -214,7 +215,20 @@ def check_data_layout(app, config):
     try:
         buildcache._read_descriptor(data_dir)
     except buildcache.DataLayoutError as err:
+        _discard_output(app)
         raise BookInputError("\n".join(err.messages)) from None
+
+
+def _discard_output(app) -> None:
+    """A build stopped by bad input before the builder started: the previous book is removed
+    too, so nothing stale looks like the result of this build."""
+    from sphinx.util import logging
+
+    outdir = Path(app.outdir)
+    if outdir.is_dir() and any(outdir.iterdir()):
+        _clear_output(outdir)
+        logging.getLogger(__name__).info(
+            f"claimcheck: the build stopped on bad input, so the previous output {outdir} was removed", color="red")
 
 
 BUILD_RUNNING_FILE = "claimcheck-build-running"
@@ -232,9 +246,10 @@ def start_output(app):
     marker = Path(app.doctreedir) / BUILD_RUNNING_FILE
     outdir = Path(app.outdir)
     if marker.exists() and outdir.exists():
-        logging.getLogger(__name__).warning(
-            f"the previous build did not finish; removing its output {outdir} and writing every page again",
-            type="claimcheck", subtype="interrupted")
+        # (info, not a warning: under -W a warning would fail this build, which is the recovery)
+        logging.getLogger(__name__).info(
+            f"claimcheck: the previous build did not finish; removed its output {outdir}, writing every page "
+            "again", color="red")
         _clear_output(outdir)
     marker.parent.mkdir(parents=True, exist_ok=True)
     marker.write_text("an HTML build is running (or was killed)\n")
