@@ -110,9 +110,9 @@ def _effective_config(app, docname: str, path: Path, text: str):
 
 
 def _error_class():
-    from sphinx.errors import SphinxError
+    from .sphinx_ext import BookInputError
 
-    class NotebookExecutionError(SphinxError):
+    class NotebookExecutionError(BookInputError):
         category = "Notebook execution failed"
 
     return NotebookExecutionError
@@ -178,7 +178,10 @@ def start(app, env, docnames: list[str]) -> None:
     state = _State()
     app.claimcheck_preexecute = state
     nb_config = getattr(env, "mystnb_config", None)
-    if nb_config is None or nb_config.execution_mode != "cache" or _workers(app) < 2 or app.parallel > 1:
+    configured = os.environ.get("CLAIMCHECK_EXECUTION_WORKERS") or app.config.claimcheck_execution_workers
+    # Only an explicit 1 leaves execution to myst-nb; on a one-core machine the notebooks still run
+    # here (one at a time), so a failure is reported the same way everywhere.
+    if nb_config is None or nb_config.execution_mode != "cache" or str(configured) == "1" or app.parallel > 1:
         return  # (with ``sphinx-build -j`` Sphinx itself reads documents in parallel)
     from jupyter_cache import get_cache
 

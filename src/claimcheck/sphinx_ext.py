@@ -155,9 +155,18 @@ BUILD_STATE_FILE = "claimcheck-build-state.json"
 
 
 class BookInputError(SphinxError):
-    """A bad input file: Sphinx prints the message (file, line, what is wrong) once and stops."""
+    """A bad input file: Sphinx prints the message (file, line, what is wrong) and stops.
+
+    Jupyter Book then re-raises it as the cause of its own error, and Python prints the cause's
+    text a second time; after the first time the text is only a pointer, so it is read once."""
 
     category = "Bad input"
+
+    def __str__(self) -> str:
+        if getattr(self, "_reported", False):
+            return f"({self.category}: reported above)"
+        self._reported = True
+        return super().__str__()
 
 
 # Fields whose value a bibliography style turns into a link, and link commands inside any field.
