@@ -307,3 +307,11 @@ def test_data_hashes_survive_a_crlf_checkout(tmp_path):
     assert problems == []
     for path in (ROOT / "data").glob("*.csv"):
         assert sha256_of(clone / "data" / path.name) == sha256_of(path), path.name
+
+
+def test_yaml_error_in_citation_file_names_it(tmp_path):
+    for name in ("CITATION.cff", "_config.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    (tmp_path / "CITATION.cff").write_text((ROOT / "CITATION.cff").read_text() + "\nbroken: [unclosed\n")
+    with pytest.raises(ValueError, match=r"^CITATION\.cff: YAML syntax error at line \d+, column \d+"):
+        read_meta(tmp_path)
