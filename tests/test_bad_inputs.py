@@ -315,3 +315,21 @@ def test_yaml_error_in_citation_file_names_it(tmp_path):
     (tmp_path / "CITATION.cff").write_text((ROOT / "CITATION.cff").read_text() + "\nbroken: [unclosed\n")
     with pytest.raises(ValueError, match=r"^CITATION\.cff: YAML syntax error at line \d+, column \d+"):
         read_meta(tmp_path)
+
+
+def test_markdown_forms_show_data_text_as_text():
+    """myst-nb parses the Markdown form of every output (the PDF's tables), even on the web: data
+    text must not become an image, a link, a role or math there."""
+    from markdown_it import MarkdownIt
+
+    hostile = "<img src=x onerror=alert(1)> [x](javascript:alert(1)) {download}`x` $x$ ![i](x.png) *e*"
+    parser = MarkdownIt("commonmark").enable("table")
+    table_md = Table(pd.DataFrame({"text": [hostile]}))._repr_markdown_()
+    claims = load("claims")
+    claims.loc[claims.index[0], "claim"] = hostile
+    register_md = register.markdown_table(claims)
+    for markdown in (table_md, register_md):
+        tokens = [t for block in parser.parse(markdown) for t in ([block] + list(block.children or []))]
+        kinds = {t.type for t in tokens}
+        assert not kinds & {"html_inline", "html_block", "image", "link_open", "code_inline"}, kinds
+        assert "<img src=x onerror=alert(1)>" in parser.render(markdown).replace("&lt;", "<").replace("&gt;", ">")

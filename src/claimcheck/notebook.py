@@ -4,11 +4,22 @@ from __future__ import annotations
 
 import itertools
 import numbers
+import re
 
 import numpy as np
 
 _STYLER_NUMBERS = itertools.count(1)
 LINK_SCHEMES = ("http", "https")
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>!$&|~#^])")
+
+
+def markdown_text(value) -> str:
+    """Text from data, safe to place in a Markdown (MyST) table cell: every character that could
+    start markup (HTML, links and images, roles, math, emphasis, table pipes) is backslash-escaped,
+    so it shows as itself. (myst-nb parses the Markdown form of every output, even on the web.)"""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value)).replace("\n", " ")
 
 
 def safe_url(url) -> str | None:
@@ -168,17 +179,16 @@ class Table:
         return f'<div class="table-wrap">{table}</div>'
 
     def _repr_markdown_(self) -> str:
-        import re
-
         from markupsafe import Markup
 
         frame = self._formatted()
         # Links and markup are for the web page; the PDF keeps their text.
         frame = frame.map(lambda v: Markup(v).striptags() if isinstance(v, Markup) else
                           (re.sub(r"<[^>]+>", "", v) if not self.escape and isinstance(v, str) else v))
-        frame = frame.map(lambda v: str(v).replace("|", "\\|"))
+        frame = frame.map(markdown_text)
+        frame.columns = [markdown_text(c) for c in frame.columns]
         text = frame.to_markdown(index=False)
-        return (f"*{self.caption}*\n\n" if self.caption else "") + text
+        return (f"*{markdown_text(self.caption)}*\n\n" if self.caption else "") + text
 
     def __repr__(self) -> str:
         return self.frame.to_string(index=False)

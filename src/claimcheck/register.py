@@ -260,8 +260,7 @@ def verdict_counts(claims: pd.DataFrame, by: str) -> pd.DataFrame:
 def markdown_table(claims: pd.DataFrame) -> str:
     """The register as a Markdown table, used where HTML cannot be shown (the PDF edition)."""
 
-    def cell(text) -> str:
-        return str(text).replace("|", "\\|").replace("\n", " ")
+    from .notebook import markdown_text as cell
 
     lines = ["| Id | Claim (our words) | Verdict | Certainty |", "|---|---|---|---|"]
     for row in claims.to_dict(orient="records"):
