@@ -130,6 +130,24 @@ def resource_path(resource: dict, data_dir: Path) -> Path:
     return Path(data_dir) / str(resource["path"])
 
 
+def _undecodable_cell(label: str, raw: bytes, err: UnicodeDecodeError) -> "Problem":
+    """The first cell holding bytes that are not UTF-8, by row and column when the file parses."""
+    reason = f"byte 0x{raw[err.start]:02x} is not valid UTF-8; save the file as UTF-8"
+    try:
+        rows = list(csv.reader(raw.decode("utf-8", errors="replace").splitlines()))
+    except csv.Error:
+        rows = []
+    header = rows[0] if rows else []
+    for row_number, row in enumerate(rows):
+        for position, cell in enumerate(row):
+            if "\ufffd" in cell:
+                if row_number == 0:
+                    return Problem(label, None, cell, reason)
+                column = header[position] if position < len(header) else f"cell {position + 1}"
+                return Problem(label, row_number, column, reason)
+    return Problem(label, None, None, _decode_error_text(raw, err))
+
+
 def _decode_error_text(raw: bytes, err: UnicodeDecodeError) -> str:
     line = raw[: err.start].count(b"\n") + 1
     column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
@@ -291,7 +309,7 @@ def validate_resource(resource: dict, data_dir: Path) -> tuple[list[dict], list[
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
-        return [], problems + [Problem(label, None, None, _decode_error_text(raw, err))]
+        return [], problems + [_undecodable_cell(label, raw, err)]
     if text.startswith("\ufeff"):
         return [], problems + [Problem(label, None, None, "the file starts with a UTF-8 byte-order mark (BOM), "
                                        "which would become part of the first column's name; save it as UTF-8 "
