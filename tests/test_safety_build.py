@@ -20,7 +20,7 @@ import nbformat
 import pytest
 import yaml
 
-from conftest import ROOT, copy_sources, run_build, start_build
+from conftest import copy_sources, run_build, start_build
 from test_build import mini_book
 
 pytestmark = [pytest.mark.slow, pytest.mark.build]
