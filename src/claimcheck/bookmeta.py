@@ -22,6 +22,16 @@ def find_book_root(start: Path | None = None) -> Path:
     raise FileNotFoundError(f"no book root (_config.yml with CITATION.cff) at or above {here}")
 
 
+def _load_yaml(path: Path) -> dict:
+    """A YAML file, with a syntax error reported by file name, line and column."""
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
+        raise ValueError(f"{path.name}: YAML syntax error at {where}: {err.problem or err}") from None
+
+
 @dataclass(frozen=True)
 class BookMeta:
     title: str
@@ -42,8 +52,8 @@ class BookMeta:
 
 def read(root: Path | None = None) -> BookMeta:
     root = root or find_book_root()
-    cff = yaml.load((root / "CITATION.cff").read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
-    config = yaml.load((root / "_config.yml").read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
+    cff = _load_yaml(root / "CITATION.cff")
+    config = _load_yaml(root / "_config.yml")
     base_url = (config.get("html") or {}).get("baseurl") or ""
     if not base_url.startswith("https://"):
         raise ValueError("_config.yml: html.baseurl must be the https address the book is published at")

@@ -7,7 +7,9 @@ fingerprints what every notebook depends on:
 * the data resources it names (any string literal in its code equal to a resource name),
   each as the file's sha256 plus its descriptor entry; a notebook that reads the whole
   package (``catalogue``/``validate_all``) depends on every resource;
-* the source of the ``claimcheck`` package itself.
+* the source of the ``claimcheck`` package itself;
+* ``CITATION.cff`` and ``_config.yml`` for a notebook that reads the book's identity (version,
+  date, address: ``claimcheck.bookmeta``), so a release bump re-executes the claim register.
 
 When a fingerprint differs from the one recorded at the previous build, that notebook's
 cache record is removed, so the build re-executes it and only it. The book's Sphinx extension
@@ -31,6 +33,9 @@ from pathlib import Path
 DESCRIPTOR_NAME = "datapackage.yaml"
 
 WHOLE_PACKAGE_CALLS = {"catalogue", "validate_all", "read_descriptor"}
+# A notebook whose code mentions one of these reads the book's metadata files.
+BOOK_META_NAMES = ("bookmeta", "CITATION.cff", "_config.yml")
+BOOK_META_FILES = ("CITATION.cff", "_config.yml")
 STAMP_FILE = "data-dependencies.json"
 
 
@@ -77,11 +82,40 @@ def _sha256_of(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
+def reads_book_meta(notebook_path: Path) -> bool:
+    import nbformat
+
+    notebook = nbformat.read(notebook_path, as_version=4)
+    return any(name in cell.source for cell in notebook.cells if cell.cell_type == "code"
+               for name in BOOK_META_NAMES)
+
+
 def _read_descriptor(data_dir: Path) -> dict:
     import yaml
 
+    from .datalayout import layout_messages
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return yaml.load((data_dir / DESCRIPTOR_NAME).read_text(encoding="utf-8"), Loader=loader)
+    try:
+        descriptor = yaml.load((data_dir / DESCRIPTOR_NAME).read_text(encoding="utf-8"), Loader=loader)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise DataLayoutError([f"data/{DESCRIPTOR_NAME}: YAML syntax error at {where}{err.problem or err}"]) from None
+    except UnicodeDecodeError as err:
+        raise DataLayoutError([f"data/{DESCRIPTOR_NAME}: not valid UTF-8 ({err.reason} at byte {err.start})"]) from None
+    messages = layout_messages(data_dir, descriptor)
+    if messages:
+        raise DataLayoutError(messages)
+    return descriptor
+
+
+class DataLayoutError(ValueError):
+    """The descriptor cannot be read, names a file outside data/, or data/ holds an unlisted CSV."""
+
+    def __init__(self, messages: list[str]):
+        self.messages = messages
+        super().__init__("data/ cannot be used:\n  " + "\n  ".join(messages))
 
 
 def notebook_fingerprint(notebook_path: Path, data_dir: Path, descriptor: dict,
@@ -94,7 +128,12 @@ def notebook_fingerprint(notebook_path: Path, data_dir: Path, descriptor: dict,
         file_path = data_dir / resources[name]["path"]
         file_hash = _sha256_of(file_path) if file_path.exists() else "missing"
         data[name] = hashlib.sha256((entry + file_hash).encode()).hexdigest()
-    return {"data": data, "package": package or package_fingerprint()}
+    fingerprint = {"data": data, "package": package or package_fingerprint()}
+    if reads_book_meta(notebook_path):
+        book_dir = data_dir.parent
+        fingerprint["book"] = {name: _sha256_of(book_dir / name) if (book_dir / name).is_file() else "missing"
+                               for name in BOOK_META_FILES}
+    return fingerprint
 
 
 def invalidate(book_dir: Path, cache_dir: Path) -> list[str]:

@@ -22,16 +22,40 @@ from typing import Any, Callable, Iterable
 import pandas as pd
 import yaml
 
+from .datalayout import path_problem, unlisted_csvs
+
 DESCRIPTOR_NAME = "datapackage.yaml"
 # libyaml's parser (shipped in PyYAML's wheels) reads the descriptor about ten times faster than
 # the pure-Python one, with the same safe constructors; the pure-Python one is the fallback.
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def safe_load_yaml(stream):
-    """``yaml.safe_load`` with libyaml when available."""
-    return yaml.load(stream, Loader=_SAFE_LOADER)
+def safe_load_yaml(stream, label: str | None = None):
+    """``yaml.safe_load`` with libyaml when available.
+
+    A syntax error is reported with ``label`` (the file's name in the book), its line and column,
+    instead of PyYAML's ``"<unicode string>"``.
+    """
+    try:
+        return yaml.load(stream, Loader=_SAFE_LOADER)
+    except yaml.MarkedYAMLError as err:
+        if label is None:
+            raise
+        mark = err.problem_mark or err.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
+        raise DataValidationError(
+            [Problem(label, None, None, f"YAML syntax error at {where}: {err.problem or err.context}")]
+        ) from None
+
+
 MAX_REPORTED_ERRORS = 20
+# The longest text a cell may hold. csv's own limit (131,072 characters) stops the reader with no
+# row or column; the book reads with a higher limit and names the cell itself.
+MAX_FIELD_CHARS = 100_000
+# A text cell that starts with one of these runs as a formula when the published CSV is opened
+# in a spreadsheet (CSV injection). '-' is allowed when the whole cell is a plain number.
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$")
 
 
 class DataValidationError(ValueError):
@@ -80,15 +104,55 @@ def find_data_dir(start: Path | None = None) -> Path:
 
 def read_descriptor(data_dir: Path | None = None) -> dict:
     data_dir = Path(data_dir) if data_dir else find_data_dir()
-    with open(data_dir / DESCRIPTOR_NAME, encoding="utf-8") as handle:
-        descriptor = safe_load_yaml(handle)
+    label = f"data/{DESCRIPTOR_NAME}"
+    try:
+        text = (data_dir / DESCRIPTOR_NAME).read_text(encoding="utf-8")
+    except UnicodeDecodeError as err:
+        raise DataValidationError([Problem(label, None, None, _decode_error_text(
+            (data_dir / DESCRIPTOR_NAME).read_bytes(), err))]) from None
+    descriptor = safe_load_yaml(text, label)
     names = [r["name"] for r in descriptor.get("resources", [])]
     duplicated = sorted({n for n in names if names.count(n) > 1})
     if duplicated:
         raise DataValidationError(
-            [Problem(DESCRIPTOR_NAME, None, None, f"resource names used twice: {duplicated}")]
+            [Problem(label, None, None, f"resource names used twice: {duplicated}")]
         )
     return descriptor
+
+
+def resource_path(resource: dict, data_dir: Path) -> Path:
+    """The file of a resource, which must lie inside ``data/`` (see :mod:`claimcheck.datalayout`)."""
+    reason = path_problem(resource, data_dir)
+    if reason:
+        raise DataValidationError([Problem(f"data/{DESCRIPTOR_NAME}", None, None,
+                                           f"resource {resource.get('name', '?')!r}: {reason}; "
+                                           "data files must lie inside data/")])
+    return Path(data_dir) / str(resource["path"])
+
+
+def _undecodable_cell(label: str, raw: bytes, err: UnicodeDecodeError) -> "Problem":
+    """The first cell holding bytes that are not UTF-8, by row and column when the file parses."""
+    reason = f"byte 0x{raw[err.start]:02x} is not valid UTF-8; save the file as UTF-8"
+    try:
+        rows = list(csv.reader(raw.decode("utf-8", errors="replace").splitlines()))
+    except csv.Error:
+        rows = []
+    header = rows[0] if rows else []
+    for row_number, row in enumerate(rows):
+        for position, cell in enumerate(row):
+            if "\ufffd" in cell:
+                if row_number == 0:
+                    return Problem(label, None, cell, reason)
+                column = header[position] if position < len(header) else f"cell {position + 1}"
+                return Problem(label, row_number, column, reason)
+    return Problem(label, None, None, _decode_error_text(raw, err))
+
+
+def _decode_error_text(raw: bytes, err: UnicodeDecodeError) -> str:
+    line = raw[: err.start].count(b"\n") + 1
+    column = err.start - (raw.rfind(b"\n", 0, err.start) + 1) + 1
+    return (f"line {line}, byte {column} of that line: byte 0x{raw[err.start]:02x} is not valid UTF-8; "
+            "save the file as UTF-8")
 
 
 def resource_descriptor(name: str, descriptor: dict) -> dict:
@@ -105,8 +169,11 @@ def sha256_of(path: Path) -> str:
 
 # --- field types -------------------------------------------------------------------------
 
-_INTEGER = re.compile(r"^[+-]?\d+$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# ASCII digits only: Python's int() and float() also accept other scripts' digits ('١٢', '１.５')
+# and underscores ('1_000'), which no other reader of a CSV would take for the same number.
+_INTEGER = re.compile(r"^[+-]?[0-9]+$")
+_NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)?$|^[+-]?(inf|infinity|nan)$", re.I)
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 _TRUE = {"true", "True", "TRUE", "1"}
 _FALSE = {"false", "False", "FALSE", "0"}
 
@@ -114,12 +181,18 @@ _FALSE = {"false", "False", "FALSE", "0"}
 def _parse(value: str, field_type: str) -> Any:
     """Convert one CSV cell to its typed value; raise ValueError with a reader-facing reason."""
     if field_type == "string":
+        if value.startswith(FORMULA_PREFIXES) and not _PLAIN_NUMBER.match(value):
+            raise ValueError(
+                f"text starts with {value[0]!r} ({value[:30]!r}), which a spreadsheet runs as a formula; "
+                "reword it (a plain signed number such as -1.5 is fine)")
         return value
     if field_type == "integer":
         if not _INTEGER.match(value):
-            raise ValueError(f"expected an integer, found {value!r}")
+            raise ValueError(f"expected an integer written with ASCII digits 0-9, found {value!r}")
         return int(value)
     if field_type == "number":
+        if not _NUMBER.match(value):
+            raise ValueError(f"expected a number written with ASCII digits 0-9, found {value!r}")
         try:
             number = float(value)
         except ValueError:
@@ -204,7 +277,10 @@ ROW_CHECKS: dict[str, Callable[[dict], Iterable[tuple[str, str]]]] = {
 
 def validate_resource(resource: dict, data_dir: Path) -> tuple[list[dict], list[Problem]]:
     """Check one file against its resource entry; return typed rows and every problem found."""
-    path = data_dir / resource["path"]
+    try:
+        path = resource_path(resource, data_dir)
+    except DataValidationError as err:
+        return [], err.problems
     label = f"data/{resource['path']}"
     problems: list[Problem] = []
     if not path.is_file():
@@ -229,13 +305,30 @@ def validate_resource(resource: dict, data_dir: Path) -> tuple[list[dict], list[
 
     schema = resource["schema"]
     fields = schema["fields"]
-    with open(path, encoding="utf-8", newline="") as handle:
-        reader = csv.reader(handle)
-        try:
-            header = next(reader)
-        except StopIteration:
+    raw = path.read_bytes()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as err:
+        return [], problems + [_undecodable_cell(label, raw, err)]
+    if text.startswith("\ufeff"):
+        return [], problems + [Problem(label, None, None, "the file starts with a UTF-8 byte-order mark (BOM), "
+                                       "which would become part of the first column's name; save it as UTF-8 "
+                                       "without BOM")]
+    previous_limit = csv.field_size_limit()
+    csv.field_size_limit(max(previous_limit, 2**31 - 1))
+    try:
+        reader = csv.reader(text.splitlines(keepends=True))
+        header = next(reader, None)
+        if header is None:
             return [], problems + [Problem(label, None, None, "file is empty (no header row)")]
         raw_rows = list(reader)
+    except csv.Error as err:
+        return [], problems + [Problem(label, reader.line_num - 1 or None, None, f"not readable as CSV: {err}")]
+    finally:
+        csv.field_size_limit(previous_limit)
+    if not raw_rows and not schema.get("x-allowEmpty", False):
+        return [], problems + [Problem(label, None, None, "the file has a header but no data rows; "
+                                       "every chapter that reads it needs rows")]
 
     field_names = [f["name"] for f in fields]
     for name in field_names:
@@ -268,6 +361,11 @@ def validate_resource(resource: dict, data_dir: Path) -> tuple[list[dict], list[
         for field in fields:
             name = field["name"]
             cell = raw[position[name]].strip()
+            if len(cell) > MAX_FIELD_CHARS:
+                problems.append(Problem(label, row_number, name, f"cell holds {len(cell):,} characters; "
+                                        f"the most a cell may hold is {MAX_FIELD_CHARS:,}"))
+                typed[name] = None
+                continue
             constraints = field.get("constraints", {})
             if cell == "" or cell in field.get("missingValues", []):
                 typed[name] = None
@@ -347,10 +445,16 @@ def validate_all(data_dir: Path | str | None = None) -> list[Problem]:
     for resource in descriptor["resources"]:
         described.add(resource["path"])
         problems.extend(validate_resource(resource, data_dir)[1])
-    for csv_path in sorted(data_dir.glob("*.csv")):
-        if csv_path.name not in described:
-            problems.append(Problem(f"data/{csv_path.name}", None, None, "not described in the descriptor"))
+    problems.extend(unlisted_files(data_dir, descriptor))
     return problems
+
+
+def unlisted_files(data_dir: Path | str, descriptor: dict | None = None) -> list[Problem]:
+    """Data files (CSV) in ``data/`` that the descriptor does not list: never read, never checked."""
+    descriptor = descriptor or read_descriptor(Path(data_dir))
+    return [Problem(f"data/{name}", None, None, f"not listed in data/{DESCRIPTOR_NAME}; describe it there "
+                    "(schema, source, licence, hash) or remove it")
+            for name in unlisted_csvs(Path(data_dir), descriptor)]
 
 
 def catalogue(data_dir: Path | str | None = None) -> pd.DataFrame:
@@ -387,7 +491,7 @@ def rehash(data_dir: Path | str | None = None) -> list[str]:
     text = descriptor_path.read_text(encoding="utf-8")
     changed = []
     for resource in read_descriptor(data_dir)["resources"]:
-        actual = "sha256:" + sha256_of(data_dir / resource["path"])
+        actual = "sha256:" + sha256_of(resource_path(resource, data_dir))
         recorded = str(resource.get("hash", ""))
         if recorded != actual:
             if recorded and text.count(recorded) == 1:

@@ -4,10 +4,94 @@ from __future__ import annotations
 
 import itertools
 import numbers
+import re
 
 import numpy as np
 
 _STYLER_NUMBERS = itertools.count(1)
+LINK_SCHEMES = ("http", "https")
+
+
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]<>!$&|~#^])")
+
+
+def markdown_text(value) -> str:
+    """Text from data, safe to place in a Markdown (MyST) table cell: every character that could
+    start markup (HTML, links and images, roles, math, emphasis, table pipes) is backslash-escaped,
+    so it shows as itself. (myst-nb parses the Markdown form of every output, even on the web.)"""
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", str(value)).replace("\n", " ")
+
+
+def safe_url(url) -> str | None:
+    """``url`` if it is an absolute http or https address, else None (``javascript:``, ``data:``,
+    relative or malformed addresses are never turned into links)."""
+    from urllib.parse import urlsplit
+
+    if not isinstance(url, str):
+        return None
+    text = url.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in LINK_SCHEMES or not parts.netloc or any(c.isspace() for c in text):
+        return None
+    return text
+
+
+def link(url, text=None):
+    """A link to ``url`` showing ``text`` (default: the address), both HTML-escaped, for tables.
+
+    Only http and https addresses become links; anything else shows as escaped text. The result
+    is ``markupsafe.Markup``, which the escaping tables (:class:`Table`, pandas Styler with the
+    book's default ``styler.format.escape = "html"``) keep as markup while escaping every other cell.
+    """
+    from markupsafe import Markup, escape
+
+    shown = url if text is None else text
+    target = safe_url(url)
+    if target is None:
+        return escape("" if shown is None else str(shown))
+    return Markup('<a href="{}">{}</a>').format(target, "" if shown is None else str(shown))
+
+
+def escape_styler_html() -> None:
+    """Make every pandas Styler escape cell text (``styler.format.escape = "html"``): pandas does
+    not by default, so text from a data file such as ``<script>`` would run in the page. Cells
+    built with :func:`link` stay links. Called by :func:`claimcheck.plotstyle.apply`."""
+    import functools
+
+    import pandas as pd
+    from pandas.io.formats.style import Styler
+
+    pd.set_option("styler.format.escape", "html")
+    # The option reaches only the formatter a Styler starts with: an explicit ``.format(...)`` or
+    # ``.format_index(...)`` without ``escape=`` would drop escaping for its cells again, and
+    # headers are not escaped at all. So both default to the option, and headers start escaped.
+    for name in ("format", "format_index"):
+        original = getattr(Styler, name)
+        if getattr(original, "claimcheck_escapes", False):
+            continue
+
+        def escaping(self, *args, _original=original, escape=None, **kwargs):
+            if escape is None:
+                escape = pd.get_option("styler.format.escape")
+            return _original(self, *args, escape=escape, **kwargs)
+
+        functools.update_wrapper(escaping, original)
+        escaping.claimcheck_escapes = True
+        setattr(Styler, name, escaping)
+    if not getattr(Styler.__init__, "claimcheck_escapes", False):
+        original_init = Styler.__init__
+
+        def init(self, *args, **kwargs):
+            original_init(self, *args, **kwargs)
+            for axis in (0, 1):
+                self.format_index(axis=axis)
+
+        functools.update_wrapper(init, original_init)
+        init.claimcheck_escapes = True
+        Styler.__init__ = init
 
 
 def plain(value):
@@ -67,7 +151,11 @@ def stable_styler_ids(shell=None) -> bool:
 
 class Table:
     """A table that reads well in both editions: HTML (with links kept) on the web, a Markdown
-    table in the PDF. ``caption`` becomes the HTML caption (screen readers announce it)."""
+    table in the PDF. ``caption`` becomes the HTML caption (screen readers announce it).
+
+    Every cell is HTML-escaped except cells made with :func:`link` (``markupsafe.Markup``).
+    ``escape=False`` turns escaping off for trusted, code-written markup only: never for text
+    that comes from a data file."""
 
     def __init__(self, frame, caption: str = "", escape: bool = True, float_format: str = "{:.3g}"):
         self.frame = frame
@@ -85,20 +173,28 @@ class Table:
     def _repr_html_(self) -> str:
         import html as _html
 
-        table = self._formatted().to_html(index=False, escape=self.escape, border=0, classes="claimcheck-table")
+        from markupsafe import escape
+
+        frame = self._formatted()
+        if self.escape:  # escaped here, cell by cell, so that links made by link() survive
+            frame = frame.map(lambda v: str(escape(v)))
+            frame.columns = [str(escape(c)) for c in frame.columns]
+        table = frame.to_html(index=False, escape=False, border=0, classes="claimcheck-table")
         if self.caption:
             table = table.replace(">", f"><caption>{_html.escape(self.caption)}</caption>", 1)
         return f'<div class="table-wrap">{table}</div>'
 
     def _repr_markdown_(self) -> str:
-        import re
+        from markupsafe import Markup
 
         frame = self._formatted()
-        if not self.escape:  # links and markup are for the web page; the PDF keeps their text
-            frame = frame.map(lambda v: re.sub(r"<[^>]+>", "", v) if isinstance(v, str) else v)
-        frame = frame.map(lambda v: str(v).replace("|", "\\|"))
+        # Links and markup are for the web page; the PDF keeps their text.
+        frame = frame.map(lambda v: Markup(v).striptags() if isinstance(v, Markup) else
+                          (re.sub(r"<[^>]+>", "", v) if not self.escape and isinstance(v, str) else v))
+        frame = frame.map(markdown_text)
+        frame.columns = [markdown_text(c) for c in frame.columns]
         text = frame.to_markdown(index=False)
-        return (f"*{self.caption}*\n\n" if self.caption else "") + text
+        return (f"*{markdown_text(self.caption)}*\n\n" if self.caption else "") + text
 
     def __repr__(self) -> str:
         return self.frame.to_string(index=False)

@@ -51,13 +51,15 @@ def contrast_ratio(colour_a: str, colour_b: str = "#FFFFFF") -> float:
 
 
 def apply() -> None:
-    """Set the book's matplotlib defaults, and stable ids for pandas tables
-    (:func:`claimcheck.notebook.stable_styler_ids`); call once at the top of every notebook."""
+    """Set the book's matplotlib defaults, stable ids for pandas tables
+    (:func:`claimcheck.notebook.stable_styler_ids`) and HTML escaping in every pandas Styler
+    (:func:`claimcheck.notebook.escape_styler_html`); call once at the top of every notebook."""
     import matplotlib as mpl
 
-    from .notebook import stable_styler_ids
+    from .notebook import escape_styler_html, stable_styler_ids
 
     stable_styler_ids()
+    escape_styler_html()
 
     mpl.rcParams.update(
         {

@@ -16,8 +16,10 @@ This module is called by the book's Sphinx extension (``claimcheck.sphinx_ext``)
   result in the jupyter-cache under the same project record myst-nb would have used. myst-nb
   then finds the cached outputs and renders them ("Using cached notebook").
 
-A notebook whose execution fails is not cached: myst-nb then executes it again itself, so a
-failing cell stops the build with myst-nb's own message and traceback, as before.
+A notebook whose execution fails (an error, a timeout, a kernel that died) stops the build with
+one message naming the notebook and the cell that was running, and its error; it is not cached
+and not executed a second time (myst-nb would otherwise run it again, doubling a timeout and
+printing every error twice).
 
 Set ``CLAIMCHECK_EXECUTION_WORKERS=1`` (or ``claimcheck_execution_workers = 1`` in the Sphinx
 config) to leave all execution to myst-nb.
@@ -107,16 +109,65 @@ def _effective_config(app, docname: str, path: Path, text: str):
     return notebook, nb_config
 
 
-def _execute(notebook, cwd: str, nb_config):
+def _error_class():
+    from .sphinx_ext import BookInputError
+
+    class NotebookExecutionError(BookInputError):
+        category = "Notebook execution failed"
+
+    return NotebookExecutionError
+
+
+@dataclass
+class _Outcome:
+    result: object | None  # jupyter-cache's ExecutionResult when the kernel ran to the end
+    running_cell: int | None  # index of the cell that was executing last
+    error: BaseException | None = None
+
+
+def _execute(notebook, cwd: str, nb_config) -> _Outcome:
     from jupyter_cache.executors.utils import single_nb_execution
 
-    return single_nb_execution(
-        notebook,
-        cwd=cwd,
-        allow_errors=nb_config.execution_allow_errors,
-        timeout=nb_config.execution_timeout,
-        meta_override=True,  # as myst-nb: notebook metadata may override timeout/allow_errors
-    )
+    outcome = _Outcome(None, None)
+
+    def on_cell_start(cell, cell_index):
+        outcome.running_cell = cell_index
+
+    try:
+        outcome.result = single_nb_execution(
+            notebook,
+            cwd=cwd,
+            allow_errors=nb_config.execution_allow_errors,
+            timeout=nb_config.execution_timeout,
+            meta_override=True,  # as myst-nb: notebook metadata may override timeout/allow_errors
+            on_cell_start=on_cell_start,
+        )
+        outcome.error = outcome.result.err
+    except Exception as err:  # a dead kernel, a kernel that would not start, ...
+        outcome.error = err
+    return outcome
+
+
+def failure_message(path, notebook, outcome: _Outcome) -> str:
+    """``chapters/x.ipynb: cell 7 (first line: `...`): <what happened>`` for any failed execution."""
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    error = outcome.error
+    where = "before its first cell ran"
+    if outcome.running_cell is not None:
+        cell = notebook.cells[outcome.running_cell]
+        code_number = sum(1 for c in notebook.cells[: outcome.running_cell + 1] if c.cell_type == "code")
+        first = next((line for line in cell.source.splitlines() if line.strip()), "")
+        where = f"code cell {code_number} (cell {outcome.running_cell + 1} of the file; first line: {first[:70]!r})"
+    if isinstance(error, CellTimeoutError):
+        what = "did not finish within the execution timeout (execute.timeout in _config.yml)"
+    elif isinstance(error, DeadKernelError):
+        what = "the kernel died (out of memory, or a crash in compiled code)"
+    elif isinstance(error, CellExecutionError):
+        what = f"raised {error.ename} (the cell's traceback follows)"
+    else:
+        what = f"could not be executed: {type(error).__name__}: {error}"
+    return f"{path}: {where} {what}. The notebook was not executed again."
 
 
 def start(app, env, docnames: list[str]) -> None:
@@ -127,7 +178,10 @@ def start(app, env, docnames: list[str]) -> None:
     state = _State()
     app.claimcheck_preexecute = state
     nb_config = getattr(env, "mystnb_config", None)
-    if nb_config is None or nb_config.execution_mode != "cache" or _workers(app) < 2 or app.parallel > 1:
+    configured = os.environ.get("CLAIMCHECK_EXECUTION_WORKERS") or app.config.claimcheck_execution_workers
+    # Only an explicit 1 leaves execution to myst-nb; on a one-core machine the notebooks still run
+    # here (one at a time), so a failure is reported the same way everywhere.
+    if nb_config is None or nb_config.execution_mode != "cache" or str(configured) == "1" or app.parallel > 1:
         return  # (with ``sphinx-build -j`` Sphinx itself reads documents in parallel)
     from jupyter_cache import get_cache
 
@@ -150,8 +204,8 @@ def start(app, env, docnames: list[str]) -> None:
         except KeyError:
             pass
         candidates.append((docname, path, notebook, config))
-    if len(candidates) < 2:
-        return  # nothing to run side by side: myst-nb executes it as usual
+    if not candidates:
+        return  # (one notebook runs here too, so its failure is reported the same way)
     # Longest first keeps every core busy to the end: the time recorded at the last execution,
     # or (first build) an estimate from the amount of code.
     timings = _read_timings(state.cache_dir)
@@ -190,12 +244,17 @@ def collect(app, docname: str, source: list[str]) -> None:
     from sphinx.util import logging
 
     logger = logging.getLogger(__name__)
-    result = job.future.result()
+    outcome = job.future.result()
     job.done = True
-    if result.err is not None:
-        # Leave the notebook uncached: myst-nb executes it again and reports the failure.
-        logger.info(f"{job.path}: parallel execution failed; myst-nb will re-run it [claimcheck]")
-        return
+    if outcome.error is not None:
+        relative = job.path.relative_to(app.srcdir).as_posix() if job.path.is_relative_to(app.srcdir) else job.path
+        message = failure_message(relative, job.notebook, outcome)
+        from nbclient.exceptions import CellExecutionError
+
+        if isinstance(outcome.error, CellExecutionError):
+            message += "\n" + str(outcome.error)  # the cell's own traceback, as the kernel printed it
+        raise _error_class()(message)
+    result = outcome.result
     cache = get_cache(state.cache_dir)
     stage_record = cache.add_nb_to_project(str(job.path))
     NbProjectRecord.remove_tracebacks([stage_record.pk], cache.db)

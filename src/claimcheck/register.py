@@ -188,10 +188,17 @@ class JsonLd:
         return "schema.org ClaimReview data"
 
 
+def script_safe_json(value) -> str:
+    """JSON that can sit inside an HTML ``<script>`` element: ``<``, ``>`` and ``&`` are written as
+    ``\\u003c``, ``\\u003e`` and ``\\u0026`` (the same JSON value), so no text from the data can
+    close the element (``</script>``), open an HTML comment (``<!--``) or start an entity."""
+    body = json.dumps(value, indent=1, ensure_ascii=False)
+    return body.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
+
+
 def jsonld_script(claims: pd.DataFrame, meta: BookMeta, post: dict) -> str:
-    body = json.dumps(claim_reviews(claims, meta, post), indent=1, ensure_ascii=False)
-    # "</" inside a script element would end it early; JSON allows the escaped form.
-    return '<script type="application/ld+json">\n' + body.replace("</", "<\\/") + "\n</script>"
+    body = script_safe_json(claim_reviews(claims, meta, post))
+    return '<script type="application/ld+json">\n' + body + "\n</script>"
 
 
 def _badge(verdict: str) -> str:
@@ -253,8 +260,7 @@ def verdict_counts(claims: pd.DataFrame, by: str) -> pd.DataFrame:
 def markdown_table(claims: pd.DataFrame) -> str:
     """The register as a Markdown table, used where HTML cannot be shown (the PDF edition)."""
 
-    def cell(text) -> str:
-        return str(text).replace("|", "\\|").replace("\n", " ")
+    from .notebook import markdown_text as cell
 
     lines = ["| Id | Claim (our words) | Verdict | Certainty |", "|---|---|---|---|"]
     for row in claims.to_dict(orient="records"):

@@ -33,6 +33,8 @@ import gc
 import shutil
 from pathlib import Path
 
+from sphinx.errors import SphinxError
+
 
 def _is_thebe(script) -> bool:
     filename = getattr(script, "filename", None) or ""
@@ -141,12 +143,155 @@ def outdated_by_data(app, env, added, changed, removed):
     cache_dir = Path(app.config.nb_execution_cache_path or "_build/.jupyter_cache")
     if not cache_dir.is_absolute():
         cache_dir = root / cache_dir
-    stale = buildcache.invalidate(root, cache_dir)
+    try:
+        stale = buildcache.invalidate(root, cache_dir)
+    except buildcache.DataLayoutError as err:
+        raise BookInputError("\n".join(err.messages)) from None
     docnames = [key.removesuffix(".ipynb") for key in stale]
     return [d for d in docnames if d in env.found_docs and d not in added and d not in changed]
 
 
 BUILD_STATE_FILE = "claimcheck-build-state.json"
+
+
+class BookInputError(SphinxError):
+    """A bad input file: Sphinx prints the message (file, line, what is wrong) and stops.
+
+    Jupyter Book then re-raises it as the cause of its own error, and Python prints the cause's
+    text a second time; after the first time the text is only a pointer, so it is read once."""
+
+    category = "Bad input"
+
+    def __str__(self) -> str:
+        if getattr(self, "_reported", False):
+            return f"({self.category}: reported above)"
+        self._reported = True
+        return super().__str__()
+
+
+# Fields whose value a bibliography style turns into a link, and link commands inside any field.
+LINK_FIELDS = ("url",)
+
+
+def bibliography_link_problems(path: Path) -> list[str]:
+    """Every link target in a BibTeX file that is not an http(s) address, as
+    ``file: line N, entry KEY, field F: ...``. A ``javascript:`` or ``data:`` URL would become a
+    live link on every page that cites the entry."""
+    import re
+
+    from .notebook import safe_url
+
+    problems = []
+    key = "?"
+    field_re = re.compile(r"^\s*(?P<field>[A-Za-z_-]+)\s*=\s*[{\"](?P<value>.*?)[}\"]?\s*,?\s*$")
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        entry = re.match(r"^\s*@\s*\w+\s*[{(]\s*([^,\s]+)\s*,", line)
+        if entry:
+            key = entry.group(1)
+            continue
+        targets = []
+        field = field_re.match(line)
+        if field and field.group("field").lower() in LINK_FIELDS:
+            targets.append((field.group("field").lower(), field.group("value").strip().strip("{}")))
+        for command in re.finditer(r"\\(url|href)\s*\{([^}]*)\}", line):
+            targets.append((field.group("field").lower() if field else "?", command.group(2).strip()))
+        for name, target in targets:
+            if safe_url(target) is None:
+                problems.append(f"{path.name}: line {number}, entry {key!r}, field {name}: {target[:80]!r} is not "
+                                "an http or https address; only those may become links")
+    return problems
+
+
+def check_bibliography_links(app, config):
+    problems = []
+    for bibfile in config.bibtex_bibfiles or []:
+        path = Path(app.confdir) / bibfile
+        if path.is_file():
+            problems.extend(bibliography_link_problems(path))
+    if problems:
+        _discard_output(app)
+        raise BookInputError("\n".join(problems))
+
+
+def check_data_layout(app, config):
+    """Stop the build before anything is read when data/ holds a file the descriptor does not
+    list or the descriptor names a file outside data/ (or cannot be read)."""
+    from . import buildcache
+
+    data_dir = Path(app.srcdir) / "data"
+    if not (data_dir / buildcache.DESCRIPTOR_NAME).is_file():
+        return
+    try:
+        buildcache._read_descriptor(data_dir)
+    except buildcache.DataLayoutError as err:
+        _discard_output(app)
+        raise BookInputError("\n".join(err.messages)) from None
+
+
+def _discard_output(app) -> None:
+    """A build stopped by bad input before the builder started: the previous book is removed
+    too, so nothing stale looks like the result of this build."""
+    from sphinx.util import logging
+
+    outdir = Path(app.outdir)
+    if outdir.is_dir() and any(outdir.iterdir()):
+        _clear_output(outdir)
+        logging.getLogger(__name__).info(
+            f"claimcheck: the build stopped on bad input, so the previous output {outdir} was removed", color="red")
+
+
+BUILD_RUNNING_FILE = "claimcheck-build-running"
+
+
+def start_output(app):
+    """A build that was killed (or crashed) while writing left a book that looks complete but is
+    not (a partial search index, missing pages, images or .bib files). A marker lives in the
+    doctree folder while an HTML build runs; if it is there at the start, the previous build did
+    not finish, and the old output is removed so that this build writes every page again."""
+    from sphinx.util import logging
+
+    if app.builder.format != "html":
+        return
+    marker = Path(app.doctreedir) / BUILD_RUNNING_FILE
+    outdir = Path(app.outdir)
+    if marker.exists() and outdir.exists():
+        # (info, not a warning: under -W a warning would fail this build, which is the recovery)
+        logging.getLogger(__name__).info(
+            f"claimcheck: the previous build did not finish; removed its output {outdir}, writing every page "
+            "again", color="red")
+        _clear_output(outdir)
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text("an HTML build is running (or was killed)\n")
+
+
+def _clear_output(outdir: Path) -> None:
+    for child in outdir.iterdir():
+        if child.is_dir() and not child.is_symlink():
+            shutil.rmtree(child)
+        else:
+            child.unlink()
+
+
+def finish_output(app, exception):
+    """After the last step of the build: a build that failed (an error, or a warning under
+    ``-W --keep-going``) removes its output, so no stale or partial book is left that looks
+    complete; a successful one clears the running marker."""
+    from sphinx.util import logging
+
+    if app.builder.format != "html":
+        return
+    failed = exception is not None or (app._warncount > 0 and (app.keep_going or app.warningiserror))
+    marker = Path(app.doctreedir) / BUILD_RUNNING_FILE
+    outdir = Path(app.outdir)
+    if failed:
+        if outdir.exists():
+            _clear_output(outdir)
+        logging.getLogger(__name__).info(
+            f"claimcheck: the build failed, so its output {outdir} was removed (no stale or partial book is "
+            "left); fix the problems reported above and build again", color="red")
+        marker.unlink(missing_ok=True)
+    else:
+        marker.unlink(missing_ok=True)
 
 
 def _bibliography_digest(app) -> str:
@@ -380,6 +525,15 @@ def cache_pybtex_plugin_lookup() -> None:
     plugin.entry_points = entry_points
 
 
+def _book_meta_fingerprint(srcdir) -> str:
+    """CITATION.cff (version, date, authors) appears in every page's cite box: a change rewrites
+    every page ("html" rebuild), as a theme change would."""
+    import hashlib
+
+    path = Path(srcdir) / "CITATION.cff"
+    return hashlib.sha256(path.read_bytes() if path.is_file() else b"missing").hexdigest()
+
+
 def _assets_fingerprint() -> str:
     import hashlib
 
@@ -403,6 +557,12 @@ def setup(app):
     app.add_config_value("claimcheck_package_fingerprint", package_fingerprint(), "env")
     # So must a change to its stylesheet or theme templates (rewritten and copied, not re-read).
     app.add_config_value("claimcheck_assets_fingerprint", _assets_fingerprint(), "html")
+    # And a release (CITATION.cff): every page's cite box and .bib file carries version and date.
+    app.add_config_value("claimcheck_book_meta_fingerprint", _book_meta_fingerprint(app.srcdir), "html")
+    app.connect("config-inited", check_bibliography_links)
+    app.connect("config-inited", check_data_layout)
+    app.connect("builder-inited", start_output)
+    app.connect("build-finished", finish_output, priority=990)
     static = Path(__file__).parent / "static"
     app.connect("builder-inited", lambda app: app.config.html_static_path.append(str(static)))
     app.add_css_file("claimcheck.css")
