@@ -655,3 +655,11 @@ def verdict_boxes(selection, claims: pd.DataFrame | None = None, base: str = "ch
         boxes.append(VerdictBox(row, [] if is_part(row) else parts.get(cid, []), base=base,
                                 secondary=rests_on_secondary(row, tiers)))
     return VerdictBoxes(boxes)
+
+
+def summary_sentence(claims: pd.DataFrame) -> str:
+    """How many claims got each verdict, in the rubric's order, as words for a sentence
+    (for example "2 supported, 12 partly supported and 5 not supported")."""
+    counts = claims["verdict"].value_counts()
+    pieces = [f"{int(counts[v])} {v}" for v in VERDICT_ORDER if counts.get(v, 0)]
+    return pieces[0] if len(pieces) == 1 else ", ".join(pieces[:-1]) + " and " + pieces[-1]
