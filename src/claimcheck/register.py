@@ -540,8 +540,9 @@ class VerdictBox:
         self.row, self.parts, self.base, self.secondary = row, parts or [], base.strip("/"), secondary
 
     def _href(self, docname: str, target: str) -> str:
-        depth = len(self.base.split("/")) if self.base else 0
-        return "../" * depth + f"{docname}.html#{target}"
+        import posixpath
+
+        return f"{posixpath.relpath(docname, self.base or '.')}.html#{target}"
 
     def _repr_html_(self) -> str:
         row = self.row

@@ -434,5 +434,5 @@ def setup(app):
     app.connect("env-get-outdated", outdated_by_build_state)
     app.connect("env-before-read-docs", count_docs_to_read)
     app.connect("build-finished", record_build_state, priority=900)
-    sphinx_register.setup(app)  # {verdict-boxes} and {rubric}
+    sphinx_register.setup(app)  # {verdict-boxes} and {vocabulary}
     return {"parallel_read_safe": True, "parallel_write_safe": True}

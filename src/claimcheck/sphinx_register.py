@@ -1,6 +1,6 @@
 """Directives that render the register on Markdown pages (landing page, introduction, method).
 
-``{verdict-boxes}`` shows verdict boxes for claim ids or a cluster; ``{rubric}`` shows one of the
+``{verdict-boxes}`` shows verdict boxes for claim ids or a cluster; ``{vocabulary}`` shows one of the
 rubric's vocabularies (verdicts, certainty in plain words, the ClaimReview mapping, ...). Both
 render from ``data/claims.csv`` and :mod:`claimcheck.rubric` at build time, so a Markdown page
 never types a verdict or a definition, and a page is re-read whenever the register changes.
@@ -13,7 +13,7 @@ works the same in the HTML and the PDF.
     ```{verdict-boxes} C02 C06
     ```
 
-    ```{rubric} certainty
+    ```{vocabulary} certainty
     ```
 """
 
@@ -120,4 +120,4 @@ class RubricDirective(SphinxDirective):
 
 def setup(app):
     app.add_directive("verdict-boxes", VerdictBoxesDirective)
-    app.add_directive("rubric", RubricDirective)
+    app.add_directive("vocabulary", RubricDirective)
