@@ -23,6 +23,7 @@ from pathlib import Path
 
 from docutils import nodes
 from docutils.statemachine import StringList
+from sphinx import addnodes
 from sphinx.util.docutils import SphinxDirective
 
 REGISTER_FILES = ("data/claims.csv", "data/datapackage.yaml", "references.bib")
@@ -48,9 +49,9 @@ class VerdictBoxesDirective(SphinxDirective):
         base = str(Path(self.env.docname).parent).replace(".", "")
         boxes = register.verdict_boxes(selection, claims=claims, base=base, data_dir=root / "data")
 
-        html_only = nodes.only(expr="html")
+        html_only = addnodes.only(expr="html")
         html_only += nodes.raw("", boxes._repr_html_(), format="html")
-        other = nodes.only(expr="not html")
+        other = addnodes.only(expr="not html")
         container = nodes.container(classes=["verdict-boxes"])
         self.state.nested_parse(StringList(boxes._repr_markdown_().splitlines(), source=self.env.docname),
                                 self.content_offset, container)
