@@ -459,3 +459,13 @@ def test_register_page_opens_with_verdicts_and_shows_no_code(built_book):
     glance = body.index('id="verdicts-at-a-glance"')
     assert body.index('class="claim-register"') < glance  # the verdicts come first
     assert "pending" not in re.sub(r"<[^>]+>", " ", body[glance:glance + 3000]).lower()
+
+
+def test_a_verdict_resting_on_secondary_reports_says_so(claims):
+    row = claims.set_index("claim_id").loc["C14a"].to_dict() | {"claim_id": "C14a"}
+    tiers = {"martinezvelilla2019effect": ["secondary_report"], "nchs1992nhefs": ["article"]}
+    assert register.rests_on_secondary(row, tiers)
+    assert not register.rests_on_secondary(row, {"martinezvelilla2019effect": ["indexed_abstract", "secondary_report"]})
+    box = register.VerdictBox(row, secondary=True)
+    assert register.SECONDARY_NOTE in box._repr_html_() and register.SECONDARY_NOTE in box._repr_markdown_()
+    assert register.SECONDARY_NOTE not in register.VerdictBox(row)._repr_html_()

@@ -124,9 +124,9 @@ def rule_problems(claims: pd.DataFrame) -> list[Problem]:
             problems.append(Problem(label, number, "certainty",
                                     f"{row['claim_id']}: starting at {start} with the recorded ratings gives "
                                     f"{expected!r}, not {row['certainty']!r}"))
-        if row["verdict"] == "supported" and row["certainty"] not in ("high", "moderate"):
+        if row["verdict"] in ("supported", "contradicted") and row["certainty"] not in ("high", "moderate"):
             problems.append(Problem(label, number, "verdict",
-                                    f"{row['claim_id']}: 'supported' needs at least moderate certainty"))
+                                    f"{row['claim_id']}: {row['verdict']!r} needs at least moderate certainty"))
         if row["verdict"] in ("no evidence found", "not assessable") and row["certainty"] != "not applicable":
             problems.append(Problem(label, number, "certainty",
                                     f"{row['claim_id']}: {row['verdict']!r} has no body of evidence to rate"))
@@ -417,7 +417,8 @@ def label_html(verdict: str, claim_id: str | None = None, certainty: str | None 
     if certainty is not None:
         data += f' data-certainty="{html.escape(certainty)}"'
     return (f'<span class="verdict-label verdict-{v.slug}" data-verdict="{html.escape(verdict)}"{data} '
-            f'style="background-color: {v.colour}; color: #000000">{html.escape(v.label)}</span>')
+            f'style="background-color: {v.colour}; color: #000000; padding: 0 0.3em; border-radius: 0.2em">'
+            f"{html.escape(v.label)}</span>")
 
 
 def _badge(verdict: str, claim_id: str | None = None, certainty: str | None = None) -> str:
@@ -454,7 +455,7 @@ def html_table(claims: pd.DataFrame, history: pd.DataFrame | None = None) -> str
             evidence = "chapter in preparation"
         else:
             page = docname.removeprefix("chapters/")
-            kind = "no evidence" if row["evidence_type"] == "none" else row["evidence_type"].replace("_", " ")
+            kind = "the chapter's section" if row["evidence_type"] == "none" else row["evidence_type"].replace("_", " ")
             species = "" if row["species"] == "none" else f" ({html.escape(row['species'])})"
             evidence = f'<a href="{page}.html#{target}">{html.escape(kind)}{species}</a>'
         part_class = ' class="claim-part"' if is_part(row) else ""

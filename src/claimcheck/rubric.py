@@ -209,7 +209,7 @@ def rating_table() -> list[dict]:
     for verdict in VERDICTS:
         if verdict == "pending":
             continue
-        if verdict == "supported":
+        if verdict in ("supported", "contradicted"):  # both need good evidence
             levels = ("high", "moderate")
         elif verdict == "not assessable":
             levels = ("not applicable",)
