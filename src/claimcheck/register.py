@@ -500,8 +500,9 @@ def markdown_table(claims: pd.DataFrame) -> str:
         claim = _md(row["claim"])
         if row["verdict"] != "pending" and row["rationale"]:
             claim += " *" + _md(row["rationale"]) + "*"
-        cid = f"↳ {row['claim_id']}" if is_part(row) else row["claim_id"]
-        lines.append(f"| {cid} | {claim} | {_md(rubric.VERDICTS[row['verdict']].label)} | {_md(row['certainty'])} |")
+        if is_part(row):
+            claim = f"Part of {row['parent']}: {claim}"
+        lines.append(f"| {row['claim_id']} | {claim} | {_md(rubric.VERDICTS[row['verdict']].label)} | {_md(row['certainty'])} |")
     return "\n".join(lines)
 
 
