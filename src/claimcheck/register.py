@@ -326,7 +326,7 @@ def flat_records(nested: list[dict]) -> list[dict]:
 def to_json(claims: pd.DataFrame, meta: BookMeta, history: pd.DataFrame | None = None,
             data_dir: Path | None = None) -> str:
     payload = {
-        "$schema": f"{meta.base_url.rstrip('/')}/{SCHEMA_NAME}",
+        "$schema": SCHEMA_NAME,  # published beside claims.json
         "title": f"Claim register of {meta.title}",
         "format_version": "2.0",
         "version": meta.version,
