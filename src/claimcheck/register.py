@@ -666,3 +666,35 @@ def summary_sentence(claims: pd.DataFrame) -> str:
     counts = claims["verdict"].value_counts()
     pieces = [f"{int(counts[v])} {v}" for v in VERDICT_ORDER if counts.get(v, 0)]
     return pieces[0] if len(pieces) == 1 else ", ".join(pieces[:-1]) + " and " + pieces[-1]
+
+
+def verdict_chart(claims: pd.DataFrame):
+    """Two stacked bar charts of whole claims by verdict: by cluster, and by strongest evidence
+    type. Each segment is outlined so the split also reads in grey; the legend names every verdict."""
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    def stacked_bars(ax, table, title):
+        left = np.zeros(len(table))
+        for verdict in table.columns:
+            values = table[verdict].to_numpy()
+            ax.barh(table.index, values, left=left, color=rubric.VERDICTS[verdict].colour,
+                    edgecolor="black", linewidth=0.6, label=rubric.VERDICTS[verdict].label)
+            left += values
+        ax.set_title(title, loc="left")
+        ax.set_xlabel("number of claims")
+        ax.grid(axis="y", visible=False)
+        ax.invert_yaxis()
+
+    by_cluster = verdict_counts(claims, "cluster")
+    by_type = verdict_counts(claims, "evidence_type")
+    by_type.index = ["no body of evidence" if i == "none" else str(i).replace("_", " ") for i in by_type.index]
+    fig, axes = plt.subplots(2, 1, figsize=(6.4, 5.2))
+    stacked_bars(axes[0], by_cluster, "By claim cluster")
+    stacked_bars(axes[1], by_type, "By strongest evidence type")
+    shown = [v for v in VERDICT_ORDER if v in by_cluster.columns or v in by_type.columns]
+    handles = [plt.Rectangle((0, 0), 1, 1, color=rubric.VERDICTS[v].colour, ec="black") for v in shown]
+    fig.legend(handles, [rubric.VERDICTS[v].label for v in shown], loc="lower center", ncol=2, frameon=False,
+               bbox_to_anchor=(0.5, -0.02))
+    fig.get_layout_engine().set(rect=(0, 0.12, 1, 0.88))
+    return fig
