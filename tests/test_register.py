@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 from pybtex.database import parse_file
 
-from claimcheck import bookmeta, load, register
+from claimcheck import bookmeta, load, register, rubric
 
 ROOT = Path(__file__).resolve().parents[1]
 POST = ROOT.parent / "shared" / "seed" / "post.txt"
@@ -59,11 +59,12 @@ def parse_html(path: Path) -> IdCollector:
 # --- the register's content ------------------------------------------------------------------
 
 def test_register_covers_every_cluster_and_roughly_twenty_claims(claims):
-    assert 18 <= len(claims) <= 30
-    assert set(claims["cluster"]) == {"neural signalling", "oxygen and metabolism", "diabetes fitness", "other"}
+    whole = register.whole_claims(claims)
+    assert 18 <= len(whole) <= 30
+    assert set(whole["cluster"]) == {"neural signalling", "oxygen and metabolism", "diabetes fitness", "other"}
     assert claims["claim_id"].is_unique
     # The post's headline (paragraph 0), its list (10) and its conclusion (11) are all covered.
-    assert {0, 10, 11} <= set(claims["paragraph"])
+    assert {0, 10, 11} <= set(whole["paragraph"])
 
 
 def shingles(text: str, size: int = 8) -> set[tuple[str, ...]]:
@@ -117,11 +118,12 @@ def test_reviewed_claims_are_complete(claims):
 
 def test_records_split_lists_and_build_absolute_links(claims, meta):
     records = register.records(claims, meta)
-    assert [r["claim_id"] for r in records] == list(claims["claim_id"])
+    assert [r["claim_id"] for r in register.flat_records(records)] == list(claims["claim_id"])
+    assert [r["claim_id"] for r in records] == list(register.whole_claims(claims)["claim_id"])
     first = records[0]
     assert first["register_url"] == f"{meta.base_url.rstrip('/')}/chapters/register.html#claim-c01"
     assert first["evidence_url"].startswith(meta.base_url.rstrip("/") + "/chapters/")
-    assert all(isinstance(r[c], list) for r in records for c in register.MULTI_VALUED)
+    assert all(isinstance(r[c], list) for r in register.flat_records(records) for c in register.MULTI_VALUED)
 
 
 def test_claim_reviews_leave_out_pending_and_rate_known_verdicts(claims, meta):
@@ -131,7 +133,8 @@ def test_claim_reviews_leave_out_pending_and_rate_known_verdicts(claims, meta):
     reviewed.loc[1, ["verdict", "rationale"]] = ["not assessable", "Too vague to test."]
     reviews = register.claim_reviews(reviewed, meta, post)
     by_claim = {r["claimReviewed"]: r for r in reviews}
-    assert len(reviews) == int((reviewed["verdict"] != "pending").sum())
+    whole = register.whole_claims(reviewed)
+    assert len(reviews) == int((whole["verdict"] != "pending").sum())
     assert by_claim[reviewed.loc[0, "claim"]]["reviewRating"]["ratingValue"] == 1
     assert "ratingValue" not in by_claim[reviewed.loc[1, "claim"]]["reviewRating"]
     assert by_claim[reviewed.loc[0, "claim"]]["itemReviewed"]["appearance"]["url"] == post["url"]
@@ -181,7 +184,7 @@ def test_published_json_matches_the_csv(built_book, claims, meta):
     assert published["version"] == meta.version
     history = load("verdict_history")
     assert published["claims"] == json.loads(register.to_json(claims, meta, history))["claims"]
-    as_frame = pd.DataFrame(published["claims"])
+    as_frame = pd.DataFrame(register.flat_records(published["claims"]))
     for column in ("claim_id", "claim", "verdict", "certainty", "rationale"):
         assert as_frame[column].fillna("").tolist() == claims[column].fillna("").tolist(), column
     assert (built_book / "claims.csv").read_bytes() == (ROOT / "data" / "claims.csv").read_bytes()
@@ -194,9 +197,11 @@ def test_embedded_jsonld_matches_the_csv(built_book, claims, meta):
     embedded = json.loads(blocks[0])
     expected = register.claim_reviews(claims, meta, register.post_metadata())
     assert embedded == expected
-    reviewed = claims[claims["verdict"] != "pending"]
+    whole = register.whole_claims(claims)
+    reviewed = whole[whole["verdict"] != "pending"]
     assert [r["claimReviewed"] for r in embedded] == reviewed["claim"].tolist()
-    assert [r["reviewRating"]["alternateName"] for r in embedded] == reviewed["verdict"].tolist()
+    assert [r["reviewRating"]["alternateName"] for r in embedded] == [
+        rubric.claimreview_name(v, c) for v, c in zip(reviewed["verdict"], reviewed["certainty"])]
 
 
 # --- the verdict history -----------------------------------------------------------------------

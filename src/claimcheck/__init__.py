@@ -1,7 +1,7 @@
 """Shared code for the book: data loading and validation, consistency maths, plot style."""
 
 __all__ = ["DataValidationError", "catalogue", "load", "validate_all"]
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 
 def __getattr__(name):

@@ -15,7 +15,7 @@ from pathlib import Path
 
 LIST_FILE = Path("tests") / "published_anchors.txt"
 # Anchors worth promising: claims, evidence sections and the cite section.
-STABLE_ID = re.compile(r"^(claim-c\d{2}|evidence-c\d{2}|cite-this-page)$")
+STABLE_ID = re.compile(r"^(claim-c\d{2}[a-z]?|evidence-c\d{2}[a-z]?|cite-this-page)$")
 
 
 class _Ids(HTMLParser):

@@ -26,15 +26,14 @@ OKABE_ITO = {
 CYCLE = [OKABE_ITO[k] for k in ("blue", "vermillion", "bluish_green", "reddish_purple", "black")]
 MARKERS = ["o", "s", "D", "^", "v", "P", "X"]
 
-# Verdict colours are fixed so a verdict looks the same in every chapter.
-VERDICT_COLOURS = {
-    "supported": OKABE_ITO["bluish_green"],
-    "partly supported": OKABE_ITO["sky_blue"],
-    "not supported by the cited evidence": OKABE_ITO["orange"],
-    "contradicted": OKABE_ITO["vermillion"],
-    "not assessable": "#999999",
-    "pending": "#DDDDDD",
-}
+# Verdict colours are fixed so a verdict looks the same in every chapter; they are defined with
+# the verdicts themselves in claimcheck.rubric.
+def __getattr__(name):
+    if name == "VERDICT_COLOURS":
+        from .rubric import VERDICTS
+
+        return {verdict: v.colour for verdict, v in VERDICTS.items()}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def relative_luminance(colour: str) -> float:

@@ -49,7 +49,7 @@ def drop_thebe(app, pagename, templatename, context, doctree):
 
 
 REGISTER_INPUTS = ("data/claims.csv", "data/verdict_history.csv", "data/datapackage.yaml", "CITATION.cff",
-                   "_config.yml")
+                   "_config.yml", "data/claims.schema.json", "references.bib")
 
 
 def _register_inputs_digest(app) -> str:
@@ -59,6 +59,8 @@ def _register_inputs_digest(app) -> str:
     for name in REGISTER_INPUTS:
         path = Path(app.srcdir) / name
         digest.update(name.encode() + b"\0" + (path.read_bytes() if path.is_file() else b"missing") + b"\0")
+    for path in sorted((Path(app.srcdir) / "data").glob("*_estimates.csv")):  # source tiers
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()
 
 
@@ -75,7 +77,7 @@ def publish_register(app, exception):
     # output are already the ones this would write.
     stamp = Path(app.doctreedir) / "claimcheck-register.sha256"
     digest = _register_inputs_digest(app)
-    outputs = (outdir / "claims.json", outdir / "claims.csv")
+    outputs = (outdir / "claims.json", outdir / "claims.csv", outdir / "claims.schema.json")
     if all(p.is_file() for p in outputs) and stamp.is_file() and stamp.read_text() == digest:
         return
     from . import bookmeta, register
@@ -85,8 +87,9 @@ def publish_register(app, exception):
     meta = bookmeta.read(root)
     history = load("verdict_history", data_dir)
     register.check_history(claims, history)
-    (outdir / "claims.json").write_text(register.to_json(claims, meta, history), encoding="utf-8")
+    (outdir / "claims.json").write_text(register.to_json(claims, meta, history, data_dir), encoding="utf-8")
     shutil.copyfile(data_dir / "claims.csv", outdir / "claims.csv")
+    shutil.copyfile(data_dir / register.SCHEMA_NAME, outdir / register.SCHEMA_NAME)
     stamp.write_text(digest)
 
 
@@ -545,7 +548,7 @@ def _assets_fingerprint() -> str:
 
 
 def setup(app):
-    from . import preexecute
+    from . import preexecute, sphinx_register
     from .buildcache import package_fingerprint
 
     cache_pybtex_plugin_lookup()
@@ -591,4 +594,5 @@ def setup(app):
     app.connect("env-get-outdated", outdated_by_build_state)
     app.connect("env-before-read-docs", count_docs_to_read)
     app.connect("build-finished", record_build_state, priority=900)
+    sphinx_register.setup(app)  # {verdict-boxes} and {vocabulary}
     return {"parallel_read_safe": True, "parallel_write_safe": True}
