@@ -5,6 +5,7 @@ section, and the register's vocabulary survives YAML parsing."""
 from __future__ import annotations
 
 import re
+from urllib.parse import urlparse
 from pathlib import Path
 
 import nbformat
@@ -40,11 +41,29 @@ def test_press_and_blog_figures_are_labelled_as_such():
     secondary = estimates[estimates["source_key"].isin(["bishop2018leg", "newstab2018leg"])]
     assert len(secondary) > 0
     assert set(secondary["design"]) <= {"press_release", "commentary"}
-    # A number read on a third-party copy of a paper must say so in its note.
-    copies = estimates[~estimates["url"].str.contains("frontiersin|plos|pubmed|osti|doi.org|elsevierpure|"
-                                                      "aquafitness|ouci|coek|thehindu|newstab")]
-    for _, row in copies.iterrows():
-        assert "LOW CONFIDENCE" in row["note"], row["estimate_id"]
+    assert set(secondary["source_tier"]) == {"secondary_report"}
+
+
+# Hosts whose pages are the publisher's own or an index's copy; a tier must match where it was read.
+PUBLISHER_HOSTS = ("nature.com", "cell.com", "frontiersin.org", "plos.org", "pnas.org", "jamanetwork.com")
+INDEX_HOSTS = ("pubmed.ncbi.nlm.nih.gov", "pmc.ncbi.nlm.nih.gov", "www.ncbi.nlm.nih.gov")
+
+
+def test_source_tier_matches_the_address_read():
+    estimates = load("neural_estimates", ROOT / "data")
+    for _, row in estimates.iterrows():
+        host = urlparse(row["url"]).hostname or ""
+        on_index = any(host == h for h in INDEX_HOSTS)
+        on_publisher = any(host == h or host.endswith("." + h) for h in PUBLISHER_HOSTS)
+        if row["source_tier"] == "indexed_abstract":
+            assert on_index, (row["estimate_id"], host)
+        elif row["source_tier"] in ("publisher_abstract", "article"):
+            assert on_publisher, (row["estimate_id"], host)
+        else:  # mirror or secondary report: never an official page
+            assert not (on_index or on_publisher), (row["estimate_id"], host)
+        # A copy served from a bare IP address is flagged for the reader.
+        if host.replace(".", "").isdigit():
+            assert "LOW CONFIDENCE" in row["note"], row["estimate_id"]
 
 
 def test_source_chain_covers_exactly_the_chapter_claims(own_claims):
@@ -75,3 +94,30 @@ def test_citation_accuracy_vocabulary_is_strings_not_yaml_booleans():
     claims = next(r for r in descriptor["resources"] if r["name"] == "claims")
     field = next(f for f in claims["schema"]["fields"] if f["name"] == "citation_accuracy")
     assert {"yes", "no"} <= set(field["constraints"]["enum"])
+
+
+# A discrepancy is only called one when both sides were read (GUIDE, non-negotiable 2).
+NOT_READ = {"paper": "paper text not read", "press": "press text not read"}
+NEEDS_SIDE = {"press_vs_paper": ("press", "paper"), "post_vs_paper": ("paper",), "post_vs_press": ("press",)}
+
+
+def test_no_distortion_is_coded_against_a_side_that_was_not_read():
+    chain = load("neural_source_chain", ROOT / "data")
+    for _, row in chain.iterrows():
+        for side in NEEDS_SIDE.get(row["discrepancy"], ()):
+            cell = str(row[side]).lower()
+            assert NOT_READ[side] not in cell and cell != "not applicable", (
+                f"{row['row_id']}: coded {row['discrepancy']} but its {side} side says it was not read")
+
+
+def test_the_unread_design_and_duration_rows_are_not_verifiable():
+    chain = load("neural_source_chain", ROOT / "data").set_index("row_id")
+    for row_id in ("c02-design", "c02-duration", "c02-effect"):
+        assert NOT_READ["paper"] in chain.loc[row_id, "paper"]
+        assert chain.loc[row_id, "discrepancy"] == "not_verifiable"
+
+
+def test_lippert_2016_is_in_the_source_chain_of_c04_and_c05():
+    chain = load("neural_source_chain", ROOT / "data")
+    lippert = chain[chain["paper_locator"].str.contains("Lippert et al. 2016")]
+    assert {"C04", "C05"} <= set(lippert["claim_id"])
