@@ -186,3 +186,36 @@ def bootstrap_fit(mean: float, sd: float, n: int, cut_low: float, cut_high: floa
             fit = fit_two_exceedances(cut_low, low, cut_high, high)
             out[i] = fit["mean"], fit["sd"]
     return out
+
+
+def observed_and_true_shares(mean: float, sd_observed: float, typical_error: float, cutoff: float) -> dict:
+    """Observed against modelled true shares at a responder cut-off, for one assumed typical error.
+
+    The observed changes are ``N(mean, sd_observed)``; the test's noise (two tests, so
+    ``sqrt(2) * typical_error``) is removed to give the spread of true change (see
+    :func:`true_response_sd`). Returns, as fractions: ``observed_nonresponders`` (observed change
+    below the cut-off), ``true_nonresponders`` (true change below it), ``misclassified``,
+    ``observed_responders_truly_below`` and ``observed_nonresponders_truly_above`` (shares within
+    each observed group), ``noise_only_nonresponders`` (the observed share below the cut-off if
+    every true change equalled the mean), plus ``sd_true``, ``noise_sd`` and
+    ``noise_exceeds_observed``.
+    """
+    true = true_response_sd(sd_observed, typical_error)
+    if true["noise_sd"] == 0:
+        shares = misclassification(mean, sd_observed, 0.0, cutoff)
+        noise_only = float("nan")
+    else:
+        shares = misclassification(mean, true["sd_true"], true["noise_sd"], cutoff)
+        noise_only = 1.0 - misclassification(mean, 0.0, true["noise_sd"], cutoff)["observed_responders"]
+    return {
+        "typical_error": float(typical_error),
+        "sd_true": true["sd_true"],
+        "noise_sd": true["noise_sd"],
+        "noise_exceeds_observed": true["noise_exceeds_observed"],
+        "observed_nonresponders": 1.0 - shares["observed_responders"],
+        "true_nonresponders": 1.0 - shares["true_responders"],
+        "misclassified": shares["misclassified"],
+        "observed_responders_truly_below": shares["true_nonresponders_among_observed_responders"],
+        "observed_nonresponders_truly_above": shares["true_responders_among_observed_nonresponders"],
+        "noise_only_nonresponders": noise_only,
+    }

@@ -85,9 +85,17 @@ class Estimates:
         return (self.value(estimate_id), self.value(estimate_id, "ci_low", default=None),
                 self.value(estimate_id, "ci_high", default=None))
 
-    def text(self, estimate_id: str, digits: int = 2) -> str:
-        """The estimate with its interval, as printed in the book's tables."""
-        return interval_text(*self.interval(estimate_id), digits=digits)
+    def text(self, estimate_id: str, digits: int = 2, missing: str = "") -> str:
+        """The estimate with its interval, as printed in the book's tables; ``missing`` is appended
+        when the source printed no interval (e.g. ``" (interval not found)"``)."""
+        estimate, low, high = self.interval(estimate_id)
+        suffix = missing if low is None or high is None else ""
+        return interval_text(estimate, low, high, digits=digits) + suffix
+
+    def count_text(self, estimate_id: str, column: str = "n") -> str:
+        """A count column as a whole number, or an empty string where the source gave none."""
+        value = self.value(estimate_id, column, default=None)
+        return "" if value is None else f"{int(value)}"
 
 
 @dataclass(frozen=True)
