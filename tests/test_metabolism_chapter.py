@@ -20,8 +20,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = {"metabolism": ROOT / "chapters" / "oxygen_metabolism.ipynb", "other": ROOT / "chapters" / "other_claims.ipynb"}
 # Sub-claims the chapters carry (issue 16); each needs its evidence label right above its heading.
 SECTIONS = {
-    "metabolism": ["C08", "C09", "C10", "C11a", "C11b", "C11c", "C12a", "C12b", "C13", "C14a", "C14b", "C22", "C23"],
-    "other": ["C19", "C20", "C21a", "C21b", "C21c"],
+    "metabolism": ["C08", "C09", "C10", "C11", "C11a", "C11b", "C11c", "C12", "C12a", "C12b", "C13", "C14", "C14a", "C14b", "C22", "C23"],
+    "other": ["C19", "C20", "C21", "C21a", "C21b", "C21c"],
 }
 VERDICT_WORDS = ["partly supported", "not supported by the cited evidence", "no evidence cited or found",
                  "not assessable", "contradicted", "verdict: "]
