@@ -183,3 +183,35 @@ def test_stack_fits_labels_each_model(line_data):
     assert list(table["model"]) == ["a", "b"]
     assert table.loc[0, "estimate"] == pytest.approx(table.loc[1, "estimate"])
     assert table.loc[0, "se"] != pytest.approx(table.loc[1, "se"])
+
+
+def test_two_stage_slope_is_a_t_interval_over_group_slopes():
+    from claimcheck.models import two_stage_slope
+
+    # Hand-worked: slopes 10, 12, 14 -> mean 12, SD 2, SE 2/sqrt(3) = 1.154701,
+    # t(0.975, 2) = 4.302653, half-width 4.968275.
+    frame = pd.DataFrame({"slope": [10.0, 12.0, 14.0]})
+    out = two_stage_slope(frame)
+    assert out["mean"] == pytest.approx(12.0)
+    assert out["sd"] == pytest.approx(2.0)
+    assert out["ci_low"] == pytest.approx(12 - 4.968275, abs=1e-5)
+    assert out["ci_high"] == pytest.approx(12 + 4.968275, abs=1e-5)
+    # More spread between groups gives a wider interval for the same mean.
+    wider = two_stage_slope(pd.DataFrame({"slope": [6.0, 12.0, 18.0]}))
+    assert wider["ci_high"] - wider["ci_low"] > out["ci_high"] - out["ci_low"]
+    with pytest.raises(ValueError):
+        two_stage_slope(pd.DataFrame({"slope": [1.0]}))
+
+
+def test_pick_returns_the_one_matching_value_and_refuses_ambiguity():
+    from claimcheck.models import pick
+
+    frame = pd.DataFrame({"question": ["a", "a", "b"], "answer": ["x", "y", "x"], "hr": [1.1, 1.2, 1.3]})
+    assert pick(frame, "hr", question="a", answer="y") == pytest.approx(1.2)
+    assert isinstance(pick(frame, "hr", question="b"), float)
+    with pytest.raises(LookupError, match="2 rows match"):
+        pick(frame, "hr", question="a")
+    with pytest.raises(LookupError, match="0 rows match"):
+        pick(frame, "hr", question="c")
+    with pytest.raises(KeyError):
+        pick(frame, "hr", nonsense="a")

@@ -170,3 +170,46 @@ def test_critical_effects_sit_exactly_at_the_significance_threshold():
     r = power.critical_r(35, n_covariates=1)
     assert power.p_from_partial_r(r, 35, n_covariates=1) == pytest.approx(0.05)
     assert r < power.min_detectable_r(35, n_covariates=1)
+
+
+def test_schoenfeld_hand_worked_case():
+    # By hand: z(0.975) + z(0.80) = 1.959964 + 0.841621 = 2.801585;
+    # 318 deaths split evenly: sqrt(318 * 0.5 * 0.5) = sqrt(79.5) = 8.916277;
+    # log HR = 2.801585 / 8.916277 = 0.314210, so HR = exp(0.314210) = 1.36918.
+    assert power.min_detectable_hazard_ratio(318, 0.5) == pytest.approx(1.36918, abs=5e-5)
+    # Textbook check: a hazard ratio of 2 with equal groups needs about 65.3 events
+    # (4 * 2.801585^2 / ln(2)^2 = 4 * 7.848879 / 0.480453 = 65.35).
+    assert power.events_needed(2.0, 0.5) == pytest.approx(65.35, abs=0.01)
+
+
+def test_schoenfeld_functions_agree_with_each_other():
+    for events, share in [(318, 0.5), (150, 0.2), (40, 0.7)]:
+        hr = power.min_detectable_hazard_ratio(events, share)
+        assert power.power_hazard_ratio(hr, events, share) == pytest.approx(0.8, abs=1e-3)
+        assert power.events_needed(hr, share) == pytest.approx(events, rel=1e-9)
+    # Unbalanced groups and fewer events can only detect larger ratios.
+    assert power.min_detectable_hazard_ratio(318, 0.2) > power.min_detectable_hazard_ratio(318, 0.5)
+    assert power.min_detectable_hazard_ratio(100, 0.5) > power.min_detectable_hazard_ratio(318, 0.5)
+    with pytest.raises(ValueError):
+        power.min_detectable_hazard_ratio(0, 0.5)
+    with pytest.raises(ValueError):
+        power.min_detectable_hazard_ratio(100, 1.0)
+    with pytest.raises(ValueError):
+        power.events_needed(1.0)
+
+
+def test_schoenfeld_power_in_a_seeded_cox_simulation():
+    # Simulation: exponential survival, no censoring, HR at the detectable value for 318 events;
+    # the share of Cox fits with p < 0.05 should be near 80%.
+    from statsmodels.duration.hazard_regression import PHReg
+
+    rng = np.random.default_rng(1983)
+    n, hr = 318, power.min_detectable_hazard_ratio(318, 0.5)
+    hits = 0
+    runs = 300
+    for _ in range(runs):
+        x = np.repeat([0.0, 1.0], n // 2)
+        times = rng.exponential(1 / np.where(x == 1, hr, 1.0))
+        fit = PHReg(times, x[:, None]).fit()
+        hits += fit.pvalues[0] < 0.05
+    assert 0.72 < hits / runs < 0.88

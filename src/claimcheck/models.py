@@ -185,3 +185,42 @@ def stack_fits(fits: Mapping[str, object], terms: Iterable[str], level: float = 
         part.insert(0, "model", label)
         parts.append(part)
     return pd.concat(parts, ignore_index=True)
+
+
+def two_stage_slope(per_group: pd.DataFrame, slope: str = "slope", level: float = 0.95) -> dict:
+    """Second stage of a two-stage (summary-statistics) analysis of per-group slopes.
+
+    Each group's own least-squares slope (first stage, :func:`group_slopes`) counts once; the
+    average slope's interval is a t interval on k - 1 degrees of freedom from the spread of the
+    k slopes, so it reflects how much the slope differs between groups (which a model with a
+    random intercept only ignores).
+    """
+    values = np.asarray(per_group[slope], dtype=float)
+    k = len(values)
+    if k < 2:
+        raise ValueError(f"a two-stage interval needs at least 2 groups, got {k}")
+    if not 0 < level < 1:
+        raise ValueError(f"level must be between 0 and 1, got {level}")
+    mean = float(values.mean())
+    sd = float(values.std(ddof=1))
+    se = sd / math.sqrt(k)
+    t = float(stats.t.ppf(0.5 + level / 2, k - 1))
+    return {"groups": k, "mean": mean, "sd": sd, "se": se, "ci_low": mean - t * se, "ci_high": mean + t * se}
+
+
+def pick(frame: pd.DataFrame, column: str, **criteria):
+    """The single value of ``column`` in the one row of ``frame`` matching every ``criteria``.
+
+    Fails loudly (naming the criteria) when no row or more than one row matches, so a typo in a
+    label cannot silently pick the wrong number for the prose.
+    """
+    mask = np.ones(len(frame), dtype=bool)
+    for name, wanted in criteria.items():
+        if name not in frame.columns:
+            raise KeyError(f"no column {name!r}; columns are {list(frame.columns)}")
+        mask &= (frame[name] == wanted).to_numpy()
+    hits = frame.loc[mask, column]
+    if len(hits) != 1:
+        raise LookupError(f"{len(hits)} rows match {criteria}; exactly one is needed")
+    value = hits.iloc[0]
+    return float(value) if isinstance(value, (int, float, np.integer, np.floating)) else value
