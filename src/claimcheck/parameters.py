@@ -1,0 +1,384 @@
+"""A chapter's declared assumptions: the code cell tagged ``parameters`` (the papermill convention).
+
+Each assumption a re-analysis could change is one assignment of a literal value in that cell,
+with a comment on the same line or on the comment lines just above it (or both). The comment is
+free text (what the assumption means) plus ``key: value`` parts; a key starts the comment or one of
+its lines, or follows a ``;`` (or a ``,`` or ``.`` and a space):
+
+    # Typical error of one HbA1c measurement; unit: % points; source: Pandey et al. 2015, Table 2
+    typical_error = 0.3  # range: 0.05..1.0
+    cutoff = 10  # Responder cut-off; unit: mmHg; source: our choice (a round clinical value); values: 5, 10, 15
+
+Recognised keys (case does not matter):
+
+``unit``    the unit (``unit: none`` for a count or a ratio);
+``source``  where the default comes from: a source and locator, or ``our choice`` and why;
+``range``   allowed numbers, inclusive: ``LOW..HIGH``; either side may be left open (``0..``);
+            for a list, every element must lie in it;
+``values``  the allowed values, comma-separated (``values: age, sex, activity``); for a list,
+            every element must be one of them.
+
+Text outside a key is the meaning. A boolean allows ``True`` and ``False`` without saying so.
+:func:`read` returns the declarations, :func:`coerce` checks a value given on the command line
+against one, and :func:`declaration_problems` lists what a cell's comments leave out (the
+chapter tests require none). The module needs only the standard library, so the Sphinx
+extension can use it on every build.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import math
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+PARAMETERS_TAG = "parameters"
+KEYS = ("unit", "source", "range", "values")
+# A key starts the comment or a line of it, or follows a `;`, `,` or `.` and a space.
+_KEY = re.compile(r"(?:^|[;,.](?=\s))\s*(" + "|".join(KEYS) + r")\s*:", re.IGNORECASE | re.MULTILINE)
+_NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
+_RANGE = re.compile(rf"^\s*({_NUMBER})?\s*\.\.\s*({_NUMBER})?\s*$")
+
+
+class ParameterError(ValueError):
+    """A parameters cell that cannot be read, or a value that does not fit its declaration."""
+
+
+@dataclass(frozen=True)
+class Parameter:
+    name: str
+    value: Any
+    comment: str = ""
+    meaning: str = ""
+    unit: str = ""
+    source: str = ""
+    minimum: float | None = None
+    maximum: float | None = None
+    values: tuple | None = None
+    line: int = 0
+    problems: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def type(self) -> str:
+        """``int``, ``float``, ``bool``, ``str``, ``list[int]`` (and so on), or ``any``."""
+        return type_name(self.value)
+
+    @property
+    def allowed(self) -> str:
+        """The allowed values or range, for readers: ``0.5 to 5``, ``one of: a, b``, or ``any``."""
+        if self.values is not None:
+            return "one of: " + ", ".join(_show(v) for v in self.values)
+        if isinstance(self.value, bool) or self.type == "list[bool]":
+            return "one of: True, False"
+        if self.minimum is not None and self.maximum is not None:
+            return f"{_show(self.minimum)} to {_show(self.maximum)}"
+        if self.minimum is not None:
+            return f"at least {_show(self.minimum)}"
+        if self.maximum is not None:
+            return f"at most {_show(self.maximum)}"
+        return "any " + self.type
+
+    @property
+    def shown(self) -> str:
+        """The current value as it would be typed on the command line."""
+        return format_value(self.value)
+
+    def example(self) -> Any:
+        """Another allowed value (for the example commands): a bound, or the next allowed value."""
+        if isinstance(self.value, bool):
+            return not self.value
+        if self.values:
+            others = [v for v in self.values if v != self.value]
+            return others[0] if others else None
+        if isinstance(self.value, (int, float)):
+            for bound in (self.maximum, self.minimum):
+                if bound is not None and bound != self.value:
+                    return int(bound) if isinstance(self.value, int) and float(bound).is_integer() else bound
+        return None
+
+
+def type_name(value: Any) -> str:
+    if isinstance(value, bool):
+        return "bool"
+    if isinstance(value, int):
+        return "int"
+    if isinstance(value, float):
+        return "float"
+    if isinstance(value, str):
+        return "str"
+    if isinstance(value, (list, tuple)):
+        inner = {type_name(v) for v in value}
+        if inner == {"int", "float"}:
+            inner = {"float"}
+        return f"list[{inner.pop()}]" if len(inner) == 1 else "list"
+    return "any"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value)) if not isinstance(value, bool) else str(value)
+    return str(value)
+
+
+def format_value(value: Any) -> str:
+    if isinstance(value, (list, tuple)):
+        return ",".join(format_value(v) for v in value)
+    return _show(value)
+
+
+# --- reading the cell ------------------------------------------------------------------------
+
+
+def split_comment(text: str) -> dict[str, str]:
+    """``{"meaning": ..., "unit": ..., "source": ..., "range": ..., "values": ...}`` from a comment
+    (missing keys are absent)."""
+    parts: dict[str, str] = {}
+    matches = list(_KEY.finditer(text))
+    meaning = text[: matches[0].start()] if matches else text
+    parts["meaning"] = " ".join(meaning.split()).rstrip(";,.").strip()
+    for index, match in enumerate(matches):
+        end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
+        key = match.group(1).lower()
+        value = " ".join(text[match.end():end].split()).rstrip(";,").strip()
+        if key in parts and parts[key]:
+            value = parts[key] + "; " + value
+        parts[key] = value
+    if not parts["meaning"]:
+        del parts["meaning"]
+    return parts
+
+
+def _literal(text: str) -> Any:
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text.strip().strip("'\"")
+
+
+def parse_range(text: str) -> tuple[float | None, float | None]:
+    match = _RANGE.match(text)
+    if not match or (match.group(1) is None and match.group(2) is None):
+        raise ParameterError(f"range {text!r} is not of the form LOW..HIGH (for example 0.5..5, or 0.. for no upper bound)")
+    low, high = (float(g) if g is not None else None for g in match.groups())
+    if low is not None and high is not None and low > high:
+        raise ParameterError(f"range {text!r} has its lower bound above its upper bound")
+    return low, high
+
+
+def _comment_lines(lines: list[str], index: int) -> list[str]:
+    """The comment lines directly above line ``index`` (0-based), nearest last."""
+    found = []
+    while index > 0 and lines[index - 1].strip().startswith("#"):
+        index -= 1
+        found.append(lines[index].strip().lstrip("#").strip())
+    return found[::-1]
+
+
+def _trailing_comment(line: str) -> str:
+    """The comment at the end of a source line (a ``#`` outside any string)."""
+    import io
+    import tokenize
+
+    try:
+        for token in tokenize.generate_tokens(io.StringIO(line).readline):
+            if token.type == tokenize.COMMENT:
+                return token.string.lstrip("#").strip()
+    except (tokenize.TokenError, IndentationError):
+        pass
+    return ""
+
+
+def parse_cell(source: str, where: str = "parameters cell") -> list[Parameter]:
+    """Every assumption declared in the source of a parameters cell, in order.
+
+    Only assignments of literal values (numbers, text, booleans, lists of them) and comments may
+    appear: the cell is the chapter's declaration, so anything computed belongs further down."""
+    try:
+        tree = ast.parse(source)
+    except SyntaxError as err:
+        raise ParameterError(f"{where}: line {err.lineno}: not valid Python ({err.msg})") from None
+    lines = source.splitlines()
+    declared: list[Parameter] = []
+    seen: set[str] = set()
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value_node = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            target, value_node = node.target, node.value
+        else:
+            raise ParameterError(f"{where}: line {node.lineno}: only `name = value` assignments and comments "
+                                 "belong in a parameters cell")
+        if not isinstance(target, ast.Name):
+            raise ParameterError(f"{where}: line {node.lineno}: assign to one plain name per line")
+        name = target.id
+        if name in seen:
+            raise ParameterError(f"{where}: line {node.lineno}: {name!r} is declared twice")
+        seen.add(name)
+        try:
+            value = ast.literal_eval(value_node)
+        except ValueError:
+            raise ParameterError(f"{where}: line {node.lineno}: {name} must be a literal value (a number, text, "
+                                 "True/False or a list of them), not an expression") from None
+        if isinstance(value, tuple):
+            value = list(value)
+        comment_parts = _comment_lines(lines, node.lineno - 1)
+        trailing = " ".join(_trailing_comment(lines[i]) for i in range(node.lineno - 1, node.end_lineno))
+        comment_parts.append(trailing.strip())
+        comment = "\n".join(p for p in comment_parts if p)
+        declared.append(_declaration(name, value, comment, node.lineno, where))
+    return declared
+
+
+def _declaration(name: str, value: Any, comment: str, line: int, where: str) -> Parameter:
+    parts = split_comment(comment)
+    problems = []
+    minimum = maximum = None
+    allowed = None
+    if "range" in parts:
+        try:
+            minimum, maximum = parse_range(parts["range"])
+        except ParameterError as err:
+            raise ParameterError(f"{where}: line {line}: {name}: {err}") from None
+    if "values" in parts:
+        allowed = tuple(_literal(v.strip()) for v in parts["values"].split(",") if v.strip())
+    if not parts.get("meaning"):
+        problems.append("says nothing about what it means")
+    if not parts.get("unit") and type_name(value) in ("int", "float", "list[int]", "list[float]"):
+        problems.append("gives no unit (write `unit: none` for a count or a ratio)")
+    if not parts.get("source"):
+        problems.append("does not say where its default comes from (`source: ...`, or `source: our choice, because ...`)")
+    if allowed is None and minimum is None and maximum is None and type_name(value) not in ("bool", "list[bool]"):
+        problems.append("gives neither `range: LOW..HIGH` nor `values: a, b`")
+    parameter = Parameter(name=name, value=value, comment=comment, meaning=parts.get("meaning", ""),
+                          unit=parts.get("unit", ""), source=parts.get("source", ""), minimum=minimum,
+                          maximum=maximum, values=allowed, line=line, problems=tuple(problems))
+    try:
+        check(parameter, value)
+    except ParameterError as err:
+        raise ParameterError(f"{where}: line {line}: the default of {name} breaks its own declaration: {err}") from None
+    return parameter
+
+
+def _cell_source(cell: dict) -> str:
+    source = cell.get("source", "")
+    return "".join(source) if isinstance(source, list) else source
+
+
+def parameters_cell(notebook: dict) -> tuple[int, dict] | None:
+    """(index, cell) of the code cell tagged ``parameters``, or None. Two such cells are an error."""
+    found = [(i, c) for i, c in enumerate(notebook.get("cells", []))
+             if c.get("cell_type") == "code" and PARAMETERS_TAG in (c.get("metadata", {}).get("tags") or [])]
+    if len(found) > 1:
+        raise ParameterError(f"cells {[i for i, _ in found]} are all tagged {PARAMETERS_TAG!r}; keep one")
+    return found[0] if found else None
+
+
+def read_notebook(path: Path | str) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+def read(path: Path | str) -> list[Parameter]:
+    """The declared assumptions of a notebook (empty when it has no parameters cell)."""
+    path = Path(path)
+    found = parameters_cell(read_notebook(path))
+    if found is None:
+        return []
+    index, cell = found
+    return parse_cell(_cell_source(cell), where=f"{path.name}, cell {index} (parameters)")
+
+
+def declaration_problems(parameters: list[Parameter]) -> list[str]:
+    """What the comments leave out, one line per gap (empty when every assumption is fully declared)."""
+    return [f"{p.name} (line {p.line}) {problem}" for p in parameters for problem in p.problems]
+
+
+# --- checking a new value --------------------------------------------------------------------
+
+_TRUE_WORDS = {"true", "yes", "1"}
+_FALSE_WORDS = {"false", "no", "0"}
+
+
+def _coerce_scalar(kind: str, raw: Any, name: str) -> Any:
+    text = str(raw).strip()
+    if kind == "bool":
+        if isinstance(raw, bool):
+            return raw
+        if text.lower() in _TRUE_WORDS:
+            return True
+        if text.lower() in _FALSE_WORDS:
+            return False
+        raise ParameterError(f"{name} takes True or False, not {text!r}")
+    if kind == "int":
+        if isinstance(raw, bool):
+            raise ParameterError(f"{name} takes a whole number, not {text!r}")
+        if isinstance(raw, int):
+            return raw
+        if isinstance(raw, float) and raw.is_integer():
+            return int(raw)
+        if re.fullmatch(r"[-+]?\d+", text):
+            return int(text)
+        raise ParameterError(f"{name} takes a whole number, not {text!r}")
+    if kind == "float":
+        if isinstance(raw, (int, float)) and not isinstance(raw, bool):
+            number = float(raw)
+        else:
+            try:
+                number = float(text)
+            except ValueError:
+                raise ParameterError(f"{name} takes a number, not {text!r}") from None
+        if not math.isfinite(number):
+            raise ParameterError(f"{name} takes a finite number, not {text!r}")
+        return number
+    if kind == "str":
+        return text.strip("'\"")
+    return _literal(text) if isinstance(raw, str) else raw
+
+
+def coerce(parameter: Parameter, raw: Any) -> Any:
+    """The value ``raw`` (text from the command line, or a Python value) as the declared type,
+    checked against the declared range or values; raises ParameterError saying what is wrong."""
+    kind = parameter.type
+    name = parameter.name
+    if kind.startswith("list"):
+        if isinstance(raw, str):
+            text = raw.strip()
+            parsed = _literal(text) if text.startswith("[") or text.startswith("(") else None
+            items = list(parsed) if isinstance(parsed, (list, tuple)) else [
+                part.strip() for part in text.strip("[]()").split(",") if part.strip()]
+        elif isinstance(raw, (list, tuple)):
+            items = list(raw)
+        else:
+            items = [raw]
+        if not items:
+            raise ParameterError(f"{name} takes a comma-separated list, for example {parameter.shown}")
+        inner = kind[5:-1] if kind.startswith("list[") else "any"
+        value = [_coerce_scalar(inner, item, name) for item in items]
+    else:
+        value = _coerce_scalar(kind, raw, name)
+    check(parameter, value)
+    return value
+
+
+def check(parameter: Parameter, value: Any) -> None:
+    """Raise ParameterError when ``value`` lies outside the declared range or values."""
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if parameter.values is not None and item not in parameter.values:
+            raise ParameterError(f"{parameter.name} = {_show(item)} is not allowed ({parameter.allowed})")
+        if isinstance(item, (int, float)) and not isinstance(item, bool):
+            low, high = parameter.minimum, parameter.maximum
+            if (low is not None and item < low) or (high is not None and item > high):
+                raise ParameterError(f"{parameter.name} = {_show(item)} is out of range ({parameter.allowed}"
+                                     + (f" {parameter.unit}" if parameter.unit and parameter.unit != "none" else "") + ")")
+
+
+def describe(parameters: list[Parameter]) -> str:
+    """The declared assumptions as an aligned text table (name, value, allowed, unit)."""
+    rows = [("name", "value", "allowed", "unit")]
+    rows += [(p.name, p.shown, p.allowed, p.unit) for p in parameters]
+    widths = [max(len(r[i]) for r in rows) for i in range(3)]
+    return "\n".join("  " + "  ".join(cell.ljust(widths[i]) if i < 3 else cell for i, cell in enumerate(row)).rstrip()
+                     for row in rows)
