@@ -125,3 +125,64 @@ def test_source_archive_holds_exactly_the_commit(tmp_path):
     # A folder inside a checkout is not the repository: no archive from it.
     written, message = rerun_ext.make_source_archive(repo / "sub", tmp_path / "sub.tar.gz")
     assert not written and "not the top" in message and not (tmp_path / "sub.tar.gz").exists()
+
+
+# --- the real book (needs the strict build, as `make test` runs it) ----------------------------
+
+
+@pytest.mark.build
+def test_the_book_publishes_every_data_file_its_bibliography_and_licences(built_book):
+    for source in sorted((ROOT / "data").glob("*.csv")) + [ROOT / "data" / "datapackage.yaml"]:
+        assert (built_book / "data" / source.name).read_bytes() == source.read_bytes(), source.name
+    for name in rerun_ext.PUBLISHED_FILES:
+        assert (built_book / name).read_bytes() == (ROOT / name).read_bytes(), name
+
+
+@pytest.mark.build
+def test_the_book_ships_the_source_archive_of_its_commit_or_none(built_book):
+    archive = built_book / rerun_ext.SOURCE_ARCHIVE
+    commit, reason = rerun_ext.git_commit(ROOT)
+    if commit is None:
+        assert not archive.exists(), f"an archive was published although {reason}"
+        return
+    tracked = subprocess.run(["git", "ls-tree", "-r", "--name-only", commit], cwd=ROOT, capture_output=True,
+                             text=True, check=True).stdout.split()
+    with tarfile.open(archive) as packed:
+        assert packed.pax_headers.get("comment") == commit  # git archive records its commit
+        names = sorted(m.name.removeprefix(rerun_ext.ARCHIVE_FOLDER + "/") for m in packed.getmembers()
+                       if m.isfile() or m.issym())
+        assert names == sorted(tracked)
+        committed = subprocess.run(["git", "show", f"{commit}:_toc.yml"], cwd=ROOT, capture_output=True,
+                                   check=True).stdout
+        assert packed.extractfile(f"{rerun_ext.ARCHIVE_FOLDER}/_toc.yml").read() == committed
+
+
+@pytest.mark.build
+def test_the_data_appendix_links_every_published_data_file(built_book):
+    page = (built_book / "chapters" / "data.html").read_text(encoding="utf-8")
+    targets = set(re.findall(r'href="\.\./(data/[^"#]+)"', page))
+    expected = {f"data/{p.name}" for p in (ROOT / "data").glob("*.csv")} | {"data/datapackage.yaml"}
+    assert expected <= targets
+    for target in targets:
+        assert (built_book / target).is_file(), target
+
+
+@pytest.mark.build
+def test_each_chapter_lists_its_assumptions_on_its_page_and_on_the_rerun_page(built_book):
+    overview = text_of(built_book / "chapters" / "rerun.html")
+    for notebook in sorted((ROOT / "chapters").glob("*.ipynb")):
+        page = (built_book / "chapters" / f"{notebook.stem}.html").read_text(encoding="utf-8")
+        found = parameters.read(notebook)
+        assert (f'id="{rerun_ext.RERUN_SECTION_ID}"' in page) == bool(found), notebook.name
+        if not found:
+            assert f"CHAPTER={notebook.stem} " not in overview
+            continue
+        block = plain(page[page.index(f'id="{rerun_ext.RERUN_SECTION_ID}"'):])
+        for parameter in found:
+            assert f"{parameter.name} = {parameter.shown}" in block
+            assert f"{parameter.name} = {parameter.shown}" in overview
+        for path in rerun_ext.chapter_resources(notebook, ROOT):
+            assert path in block
+        assert rerun_ext.example_command(notebook.stem, found) in overview
+    if not any(parameters.read(p) for p in (ROOT / "chapters").glob("*.ipynb")):
+        assert "No chapter declares assumptions yet." in overview
