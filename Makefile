@@ -51,8 +51,10 @@ rerun: $(STAMP)
 	$(BIN)/python -m claimcheck.rerun $(CHAPTER) $(addprefix --set ,$(SET))
 
 ## Open the chapters in JupyterLab with the book's kernel (installs requirements-lab.txt on first use).
+# Jupyter refuses to run as root unless told (containers, CI): say so only there.
+LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
 lab: $(VENV)/.lab-installed
-	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter lab chapters
+	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter lab chapters $(LAB_FLAGS)
 
 $(VENV)/.lab-installed: $(STAMP) requirements-lab.txt
 	$(BIN)/python -m pip install --quiet -r requirements-lab.txt -c requirements.txt

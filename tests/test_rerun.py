@@ -194,3 +194,22 @@ def test_rerun_from_the_published_source_archive(tmp_path):
     assert rows == [["*", name, book_values[name]["text/plain"], str(value)] for name, value in expected]
     assert all(row[2] != row[3] for row in rows)
     assert (book / "_build" / "rerun" / "rerun_demo" / "html" / "rerun_demo.html").is_file()
+
+
+def pins(path: Path) -> dict[str, str]:
+    found = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, sep, version = line.partition("==")
+            assert sep and version, f"{path.name}: {line!r} is not an exact pin"
+            found[name.lower().replace("_", "-")] = version
+    return found
+
+
+def test_jupyterlab_is_pinned_exactly_and_moves_none_of_the_book_pins():
+    lab, book = pins(ROOT / "requirements-lab.txt"), pins(ROOT / "requirements.txt")
+    assert "jupyterlab" in lab and "papermill" in book
+    assert {name: version for name, version in lab.items() if book.get(name, version) != version} == {}
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "-r requirements-lab.txt -c requirements.txt" in makefile
