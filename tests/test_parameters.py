@@ -46,17 +46,19 @@ def test_comment_keys_and_ranges():
     assert parts == {"meaning": "Cut-off for a responder", "unit": "kg", "source": "our choice", "range": "0.."}
     assert declared.parse_range("-1.5..2e1") == (-1.5, 20.0)
     assert declared.parse_range("..5") == (None, 5.0)
-    for bad in ("1-5", "5..1", "..", "a..b"):
+    assert declared.parse_range("1-5") == (1.0, 5.0)
+    for bad in ("5..1", "..", "a..b", "wide"):
         with pytest.raises(ParameterError):
             declared.parse_range(bad)
 
 
 @pytest.mark.parametrize("source, message", [
     ("import numpy as np\nx = 1  # m; unit: none; source: s; range: 0..2", "only `name = value`"),
-    ("x = 1 / 3  # m; unit: none; source: s; range: 0..1", "literal value"),
+    ("x = 1 / 3  # m; unit: none; source: s; range: 0..1", "must be a literal"),
+    ("x = y = 1  # m", "only `name = value`"),
     ("x = 1  # a\nx = 2  # b", "declared twice"),
     ("x = 5  # m; unit: none; source: s; range: 0..2", "breaks its own declaration"),
-    ("x = 1  # m; range: 1 to 5", "LOW..HIGH"),
+    ("x = 1  # m; range: 5..1", "lower bound above"),
     ("x = (", "not valid Python"),
 ])
 def test_a_cell_that_cannot_be_a_declaration_is_refused(source, message):
@@ -127,3 +129,55 @@ def test_every_declared_assumption_says_what_it_means_its_unit_source_and_allowe
     found = declared.read(notebook)
     assert found, f"{notebook.name} has an empty parameters cell"
     assert declaration_problems(found) == []
+
+
+def test_common_free_text_forms_of_allowed_values_are_understood():
+    """Forms chapter authors write without the documented keys still give a checked range."""
+    cell = """\
+ALPHA = 0.05  # two-sided significance level (convention); allowed 0.001 to 0.10
+TARGET_POWER = 0.80  # power for detectable effects (Cohen's convention); 0.5 to 0.99
+POWER = 0.8  # power for the smallest detectable hazard ratio; convention (Schoenfeld 1983), range 0.5-0.99
+# Responder cut-off. Unit: % of baseline. Source: Pandey et al. 2015, abstract. Allowed: > 0
+RESPONDER_CUT = 5.0
+# Cohen's small, medium and large (our choice); each strictly between 0 and 1.
+ASSUMED_R = [0.1, 0.3, 0.5]
+N_MOST_INFLUENTIAL = 3  # participants dropped in the influence check; our choice; 1 to 5
+# Simulation seeds. Our choice; any positive integers.
+SEED_A, SEED_B = 20150617, 20150618
+BASELINE = "1971-01-01"  # assumed start of follow-up; our choice, any date before 1983
+SETS = {"age": ["age"], "age, sex": ["age", "C(sex)"]}  # covariate ladder; our choice
+"""
+    found = {p.name: p for p in parse_cell(cell)}
+    assert (found["ALPHA"].minimum, found["ALPHA"].maximum) == (0.001, 0.10)
+    assert (found["TARGET_POWER"].minimum, found["TARGET_POWER"].maximum) == (0.5, 0.99)
+    assert (found["POWER"].minimum, found["POWER"].maximum) == (0.5, 0.99)
+    assert found["POWER"].source.startswith("convention (Schoenfeld 1983")
+    cut = found["RESPONDER_CUT"]
+    assert (cut.unit, cut.source, cut.minimum, cut.exclusive_minimum) == ("% of baseline", "Pandey et al. 2015, abstract", 0.0, True)
+    assert cut.allowed == "more than 0"
+    with pytest.raises(ParameterError, match="RESPONDER_CUT = 0 is out of range"):
+        coerce(cut, "0")
+    assert found["ASSUMED_R"].allowed == "more than 0 and less than 1"
+    with pytest.raises(ParameterError, match="out of range"):
+        coerce(found["ASSUMED_R"], "0.1,1")
+    assert (found["N_MOST_INFLUENTIAL"].minimum, found["N_MOST_INFLUENTIAL"].maximum) == (1, 5)
+    assert found["SEED_A"].value == 20150617 and found["SEED_B"].value == 20150618
+    assert found["SEED_B"].allowed == "more than 0"
+    assert found["BASELINE"].minimum is None and found["BASELINE"].value == "1971-01-01"
+    assert found["SETS"].type == "any" and coerce(found["SETS"], '{"age": ["age"]}') == {"age": ["age"]}
+    # What is still missing is reported, not guessed: ALPHA names no unit; BASELINE and SETS give
+    # no machine-readable allowed values.
+    problems = declaration_problems(list(found.values()))
+    assert any(p.startswith("ALPHA") and "unit" in p for p in problems)
+    assert any(p.startswith("BASELINE") and "allowed values" in p for p in problems)
+    assert not any(p.startswith("RESPONDER_CUT") for p in problems)
+
+
+def test_text_and_lists_of_text_may_state_their_allowed_values_in_words():
+    found = parse_cell('IDS = ["a", "b"]  # Rows pooled; source: our choice, the inclusion rule; '
+                       'allowed: any estimate_id of data/diabetes_estimates.csv\n'
+                       'CUT = 2.0  # A cut-off; unit: kg; source: our choice; allowed: whatever seems right\n')
+    assert found[0].allowed == "any estimate_id of data/diabetes_estimates.csv"
+    problems = declaration_problems(found)
+    assert problems == ["CUT (line 2) gives no machine-readable allowed values (`range: LOW..HIGH` or "
+                        "`values: a, b`); found only 'whatever seems right'"]

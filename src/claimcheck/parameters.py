@@ -37,10 +37,27 @@ from typing import Any
 
 PARAMETERS_TAG = "parameters"
 KEYS = ("unit", "source", "range", "values")
-# A key starts the comment or a line of it, or follows a `;`, `,` or `.` and a space.
-_KEY = re.compile(r"(?:^|[;,.](?=\s))\s*(" + "|".join(KEYS) + r")\s*:", re.IGNORECASE | re.MULTILINE)
+_BOUNDARY = r"(?:^|[;,.](?=\s)|\()\s*"
+# A key starts the comment or a line of it, or follows a `;`, `,`, `.` and a space, or `(`; `units`
+# and `allowed` are read as `unit` and `range`, and `range`/`allowed` may omit the colon before a number.
+_KEY = re.compile(_BOUNDARY + r"(?:(units?|source|range|values|allowed)\s*:|(range|allowed)\s+(?=[-+<>\u2264\u2265\d.]|"
+                  r"between\b|strictly\b|at (?:least|most)\b|any\b|more\b|less\b))", re.IGNORECASE | re.MULTILINE)
+_ALIASES = {"units": "unit", "allowed": "range"}
 _NUMBER = r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?"
-_RANGE = re.compile(rf"^\s*({_NUMBER})?\s*\.\.\s*({_NUMBER})?\s*$")
+_N = rf"({_NUMBER})"
+# Forms of an allowed range, each giving (low, high, low exclusive, high exclusive) from its groups.
+_RANGE_FORMS = [
+    (re.compile(rf"strictly between\s+{_N}\s+and\s+{_N}", re.I), lambda a, b: (a, b, True, True)),
+    (re.compile(rf"between\s+{_N}\s+and\s+{_N}", re.I), lambda a, b: (a, b, False, False)),
+    (re.compile(rf"{_N}?\s*\.\.\s*{_N}?"), lambda a, b: (a, b, False, False)),
+    (re.compile(rf"{_N}\s*(?:to|\u2013|\u2014)\s*{_N}", re.I), lambda a, b: (a, b, False, False)),
+]
+_LOW_FORMS = [(re.compile(rf"(?:>=|\u2265|at least|no less than)\s*{_N}", re.I), False),
+              (re.compile(rf"(?:>|more than|greater than|above)\s*{_N}", re.I), True),
+              (re.compile(r"\b(?:positive)\b()", re.I), True)]
+_HIGH_FORMS = [(re.compile(rf"(?:<=|\u2264|at most|no more than)\s*{_N}", re.I), False),
+               (re.compile(rf"(?:<|less than|below)\s*{_N}", re.I), True)]
+_HYPHEN_RANGE = re.compile(rf"^\s*{_N}\s*-\s*{_N}\b")
 
 
 class ParameterError(ValueError):
@@ -58,6 +75,9 @@ class Parameter:
     minimum: float | None = None
     maximum: float | None = None
     values: tuple | None = None
+    exclusive_minimum: bool = False
+    exclusive_maximum: bool = False
+    allowed_text: str = ""  # an allowed-values statement that is not machine-readable
     line: int = 0
     problems: tuple[str, ...] = field(default=(), compare=False)
 
@@ -73,12 +93,19 @@ class Parameter:
             return "one of: " + ", ".join(_show(v) for v in self.values)
         if isinstance(self.value, bool) or self.type == "list[bool]":
             return "one of: True, False"
-        if self.minimum is not None and self.maximum is not None:
-            return f"{_show(self.minimum)} to {_show(self.maximum)}"
+        low = high = ""
         if self.minimum is not None:
-            return f"at least {_show(self.minimum)}"
+            low = ("more than " if self.exclusive_minimum else "at least ") + _show(self.minimum)
         if self.maximum is not None:
-            return f"at most {_show(self.maximum)}"
+            high = ("less than " if self.exclusive_maximum else "at most ") + _show(self.maximum)
+        if low and high:
+            if not (self.exclusive_minimum or self.exclusive_maximum):
+                return f"{_show(self.minimum)} to {_show(self.maximum)}"
+            return f"{low} and {high}"
+        if low or high:
+            return low or high
+        if self.allowed_text:
+            return self.allowed_text
         return "any " + self.type
 
     @property
@@ -95,7 +122,8 @@ class Parameter:
             return others[0] if others else None
         if isinstance(self.value, (int, float)):
             for bound in (self.maximum, self.minimum):
-                if bound is not None and bound != self.value:
+                if bound is not None and bound != self.value and not (
+                        self.exclusive_maximum if bound == self.maximum else self.exclusive_minimum):
                     return int(bound) if isinstance(self.value, int) and float(bound).is_integer() else bound
         return None
 
@@ -141,8 +169,13 @@ def split_comment(text: str) -> dict[str, str]:
     parts["meaning"] = " ".join(meaning.split()).rstrip(";,.").strip()
     for index, match in enumerate(matches):
         end = matches[index + 1].start() if index + 1 < len(matches) else len(text)
-        key = match.group(1).lower()
+        key = (match.group(1) or match.group(2)).lower()
+        key = _ALIASES.get(key, key)
         value = " ".join(text[match.end():end].split()).rstrip(";,").strip()
+        if value.endswith(")") and value.count(")") > value.count("("):
+            value = value[:-1].rstrip()  # the key sat inside brackets
+        if value.endswith(".") and not value.endswith(".."):
+            value = value[:-1].rstrip()
         if key in parts and parts[key]:
             value = parts[key] + "; " + value
         parts[key] = value
@@ -158,14 +191,56 @@ def _literal(text: str) -> Any:
         return text.strip().strip("'\"")
 
 
+def find_range(text: str, hyphen: bool = True):
+    """(low, high, low exclusive, high exclusive) from a statement of allowed numbers, or None.
+
+    Understands ``0.5..5`` (the documented form; ``0..`` is open), ``0.5 to 5``, ``0.5-5``,
+    ``between 0 and 1``, ``strictly between 0 and 1``, ``> 0``, ``>= 2``, ``at least 2``,
+    ``at most 5``, ``< 1`` and ``positive``."""
+    for pattern, bounds in _RANGE_FORMS:
+        match = pattern.search(text)
+        if match and any(g is not None for g in match.groups()):
+            low, high = (float(g) if g is not None else None for g in match.groups())
+            return bounds(low, high)
+    if hyphen:
+        match = _HYPHEN_RANGE.match(text)
+        if match:
+            return float(match.group(1)), float(match.group(2)), False, False
+    low = high = None
+    low_open = high_open = False
+    for pattern, exclusive in _LOW_FORMS:
+        match = pattern.search(text)
+        if match:
+            low, low_open = (float(match.group(1)) if match.group(1) else 0.0), exclusive
+            break
+    for pattern, exclusive in _HIGH_FORMS:
+        match = pattern.search(text)
+        if match:
+            high, high_open = float(match.group(1)), exclusive
+            break
+    if low is None and high is None:
+        return None
+    return low, high, low_open, high_open
+
+
 def parse_range(text: str) -> tuple[float | None, float | None]:
-    match = _RANGE.match(text)
-    if not match or (match.group(1) is None and match.group(2) is None):
+    """(low, high) of a ``range:`` statement; raises ParameterError when there is none to read."""
+    found = find_range(text)
+    if found is None:
         raise ParameterError(f"range {text!r} is not of the form LOW..HIGH (for example 0.5..5, or 0.. for no upper bound)")
-    low, high = (float(g) if g is not None else None for g in match.groups())
+    low, high = found[:2]
     if low is not None and high is not None and low > high:
         raise ParameterError(f"range {text!r} has its lower bound above its upper bound")
     return low, high
+
+
+_BARE_RANGE = re.compile(r"^(?:[A-Za-z']+\s+){0,3}(?:\S+\s*(?:\.\.|to|\u2013)\s*\S+|between .+|strictly between .+|"
+                         r"(?:>=?|<=?|\u2264|\u2265|at least|at most)\s*\S+|any positive \w+)\s*$", re.I)
+_SOURCE_HINT = re.compile(r"our choice|convention|\b(?:19|20)\d\d\b|et al|source", re.I)
+
+
+def _segments(text: str) -> list[str]:
+    return [s.strip() for s in re.split(r";|\.\s|\n", text) if s.strip()]
 
 
 def _comment_lines(lines: list[str], index: int) -> list[str]:
@@ -211,50 +286,75 @@ def parse_cell(source: str, where: str = "parameters cell") -> list[Parameter]:
         else:
             raise ParameterError(f"{where}: line {node.lineno}: only `name = value` assignments and comments "
                                  "belong in a parameters cell")
-        if not isinstance(target, ast.Name):
-            raise ParameterError(f"{where}: line {node.lineno}: assign to one plain name per line")
-        name = target.id
-        if name in seen:
-            raise ParameterError(f"{where}: line {node.lineno}: {name!r} is declared twice")
-        seen.add(name)
         try:
             value = ast.literal_eval(value_node)
         except ValueError:
-            raise ParameterError(f"{where}: line {node.lineno}: {name} must be a literal value (a number, text, "
-                                 "True/False or a list of them), not an expression") from None
-        if isinstance(value, tuple):
-            value = list(value)
+            raise ParameterError(f"{where}: line {node.lineno}: the value must be a literal (a number, text, "
+                                 "True/False, or a list or dict of them), not an expression") from None
+        if isinstance(target, ast.Name):
+            pairs = [(target.id, value)]
+        elif (isinstance(target, ast.Tuple) and all(isinstance(t, ast.Name) for t in target.elts)
+              and isinstance(value, tuple) and len(value) == len(target.elts)):
+            pairs = [(t.id, v) for t, v in zip(target.elts, value)]  # a, b = 1, 2: two assumptions
+        else:
+            raise ParameterError(f"{where}: line {node.lineno}: assign to plain names")
+        for name, _ in pairs:
+            if name in seen:
+                raise ParameterError(f"{where}: line {node.lineno}: {name!r} is declared twice")
+            seen.add(name)
         comment_parts = _comment_lines(lines, node.lineno - 1)
         trailing = " ".join(_trailing_comment(lines[i]) for i in range(node.lineno - 1, node.end_lineno))
         comment_parts.append(trailing.strip())
         comment = "\n".join(p for p in comment_parts if p)
-        declared.append(_declaration(name, value, comment, node.lineno, where))
+        for name, item in pairs:
+            declared.append(_declaration(name, list(item) if isinstance(item, tuple) else item, comment,
+                                         node.lineno, where))
     return declared
 
 
 def _declaration(name: str, value: Any, comment: str, line: int, where: str) -> Parameter:
     parts = split_comment(comment)
     problems = []
-    minimum = maximum = None
+    bounds = None
     allowed = None
+    allowed_text = ""
     if "range" in parts:
-        try:
-            minimum, maximum = parse_range(parts["range"])
-        except ParameterError as err:
-            raise ParameterError(f"{where}: line {line}: {name}: {err}") from None
+        bounds = find_range(parts["range"])
+        if bounds is None:
+            allowed_text = parts["range"]
+    else:
+        # No key: a short statement of its own, such as "; 1 to 5" or "; > 0", still counts.
+        for segment in _segments(parts.get("meaning", "")):
+            if _BARE_RANGE.match(segment):
+                bounds = find_range(segment, hyphen=False)
+                if bounds:
+                    break
+    if bounds and bounds[0] is not None and bounds[1] is not None and bounds[0] > bounds[1]:
+        raise ParameterError(f"{where}: line {line}: {name}: the allowed range {parts.get('range', '')!r} has its "
+                             "lower bound above its upper bound")
     if "values" in parts:
         allowed = tuple(_literal(v.strip()) for v in parts["values"].split(",") if v.strip())
+    source = parts.get("source", "")
+    if not source:
+        source = next((s for s in _segments(parts.get("meaning", "")) if _SOURCE_HINT.search(s)), "")
+    kind = type_name(value)
     if not parts.get("meaning"):
         problems.append("says nothing about what it means")
-    if not parts.get("unit") and type_name(value) in ("int", "float", "list[int]", "list[float]"):
+    if not parts.get("unit") and kind in ("int", "float", "list[int]", "list[float]"):
         problems.append("gives no unit (write `unit: none` for a count or a ratio)")
-    if not parts.get("source"):
+    if not source:
         problems.append("does not say where its default comes from (`source: ...`, or `source: our choice, because ...`)")
-    if allowed is None and minimum is None and maximum is None and type_name(value) not in ("bool", "list[bool]"):
-        problems.append("gives neither `range: LOW..HIGH` nor `values: a, b`")
+    numeric = kind in ("int", "float", "list[int]", "list[float]")
+    # Numbers need a checked range or list; for text, lists of text and mappings a sentence such as
+    # `allowed: any estimate_id of data/diabetes_estimates.csv` is the declaration.
+    if allowed is None and bounds is None and kind not in ("bool", "list[bool]") and (numeric or not allowed_text):
+        problems.append("gives no machine-readable allowed values (`range: LOW..HIGH` or `values: a, b`)"
+                        + (f"; found only {allowed_text!r}" if allowed_text else ""))
+    low, high, low_open, high_open = bounds or (None, None, False, False)
     parameter = Parameter(name=name, value=value, comment=comment, meaning=parts.get("meaning", ""),
-                          unit=parts.get("unit", ""), source=parts.get("source", ""), minimum=minimum,
-                          maximum=maximum, values=allowed, line=line, problems=tuple(problems))
+                          unit=parts.get("unit", ""), source=source, minimum=low, maximum=high,
+                          values=allowed, exclusive_minimum=low_open, exclusive_maximum=high_open,
+                          allowed_text=allowed_text, line=line, problems=tuple(problems))
     try:
         check(parameter, value)
     except ParameterError as err:
@@ -370,7 +470,9 @@ def check(parameter: Parameter, value: Any) -> None:
             raise ParameterError(f"{parameter.name} = {_show(item)} is not allowed ({parameter.allowed})")
         if isinstance(item, (int, float)) and not isinstance(item, bool):
             low, high = parameter.minimum, parameter.maximum
-            if (low is not None and item < low) or (high is not None and item > high):
+            below = low is not None and (item <= low if parameter.exclusive_minimum else item < low)
+            above = high is not None and (item >= high if parameter.exclusive_maximum else item > high)
+            if below or above:
                 raise ParameterError(f"{parameter.name} = {_show(item)} is out of range ({parameter.allowed}"
                                      + (f" {parameter.unit}" if parameter.unit and parameter.unit != "none" else "") + ")")
 
