@@ -106,7 +106,7 @@ class Parameter:
             return low or high
         if self.allowed_text:
             return self.allowed_text
-        return "any " + self.type
+        return "any value" if self.type in ("any", "list") else "any " + self.type
 
     @property
     def shown(self) -> str:
@@ -480,7 +480,10 @@ def check(parameter: Parameter, value: Any) -> None:
 def describe(parameters: list[Parameter]) -> str:
     """The declared assumptions as an aligned text table (name, value, allowed, unit)."""
     rows = [("name", "value", "allowed", "unit")]
-    rows += [(p.name, p.shown, p.allowed, p.unit) for p in parameters]
+    def short(text: str, width: int = 40) -> str:
+        return text if len(text) <= width else text[: width - 1] + "…"
+
+    rows += [(p.name, short(p.shown), short(p.allowed), p.unit) for p in parameters]
     widths = [max(len(r[i]) for r in rows) for i in range(3)]
     return "\n".join("  " + "  ".join(cell.ljust(widths[i]) if i < 3 else cell for i, cell in enumerate(row)).rstrip()
                      for row in rows)
