@@ -69,6 +69,11 @@ def test_changed_values_are_listed_verdict_relevant_first():
     assert table.splitlines()[0].startswith("3 of 4 glued values changed")
     assert table.splitlines()[3].split() == ["*", "c", "3", "4"]
     assert rerun.format_changes([], total=4).startswith("No glued value changed")
+    # Long texts that differ only near their end are shown around the difference.
+    long_book = {"t": {"text/plain": "Simulation 1 (seed 1, " + "x" * 60 + " share 64%)"}}
+    long_again = {"t": {"text/plain": "Simulation 1 (seed 1, " + "x" * 60 + " share 71%)"}}
+    (row,) = rerun.changes(long_book, long_again, relevant=set())
+    assert row.book != row.rerun and "64%" in row.book and "71%" in row.rerun
 
 
 def test_assignments_are_checked_before_anything_runs():

@@ -118,6 +118,30 @@ def shown(bundle: dict | None) -> str:
     return one_line if len(one_line) <= MAX_SHOWN else one_line[: MAX_SHOWN - 1] + "…"
 
 
+def _plain_text(bundle: dict | None) -> str | None:
+    if not bundle or "text/plain" not in bundle:
+        return None
+    text = bundle["text/plain"]
+    return " ".join(("".join(text) if isinstance(text, list) else str(text)).split())
+
+
+def _shown_pair(book: dict | None, rerun: dict | None) -> tuple[str, str]:
+    """Both values as short text; when the shortened texts would look the same, both are shown
+    from a little before the first character that differs."""
+    left, right = shown(book), shown(rerun)
+    old, new = _plain_text(book), _plain_text(rerun)
+    if left != right or old is None or new is None or old == new:
+        return left, right
+    first = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
+    start = max(first - 12, 0)
+
+    def window(text: str) -> str:
+        part = ("…" if start else "") + text[start:start + MAX_SHOWN - 2]
+        return part + ("…" if start + MAX_SHOWN - 2 < len(text) else "")
+
+    return window(old), window(new)
+
+
 def _markdown(cell: dict) -> str:
     source = cell.get("source", "")
     return "".join(source) if isinstance(source, list) else source
@@ -162,7 +186,7 @@ def changes(book: dict, rerun: dict, relevant: set[str]) -> list[Change]:
     group in notebook order."""
     order = list(book) + [name for name in rerun if name not in book]
     moved = [name for name in order if book.get(name) != rerun.get(name)]
-    rows = [Change(name, shown(book.get(name)), shown(rerun.get(name)), name in relevant) for name in moved]
+    rows = [Change(name, *_shown_pair(book.get(name), rerun.get(name)), name in relevant) for name in moved]
     return sorted(rows, key=lambda change: not change.verdict_relevant)
 
 
