@@ -260,15 +260,26 @@ def execute(source: Path, target: Path, values: dict[str, Any], timeout: int = 6
     return declared.read_notebook(target)
 
 
-def _note_cell(chapter: str, values: dict[str, Any], parameters: list[declared.Parameter], report: str) -> dict:
+def _note_cell(chapter: str, values: dict[str, Any], parameters: list[declared.Parameter], rows: list[Change],
+               total: int) -> dict:
+    """A box at the top of the re-run page: what was changed and which glued values moved."""
     by_name = {p.name: p for p in parameters}
     settings = "; ".join(f"`{n}` = {declared.format_value(v)} (in the book: {by_name[n].shown})"
                          for n, v in values.items()) or "none (the book's own assumptions)"
-    body = "\n".join("    " + line for line in report.splitlines())
-    text = (f":::{{note}} Re-run of this chapter with other assumptions\n"
-            f"Changed assumptions: {settings}.\n\n"
-            f"This page was produced by `python -m claimcheck.rerun {chapter}`; it is not the published "
-            f"chapter.\n\n{body}\n:::\n")
+
+    def cell(text: str) -> str:
+        return text.replace("|", "\\|").replace("`", "'")
+
+    if rows:
+        table = ["| | name | value in the book | value re-run |", "|---|---|---|---|"]
+        table += [f"| {'verdict' if r.verdict_relevant else ''} | `{r.name}` | {cell(r.book)} | {cell(r.rerun)} |"
+                  for r in rows]
+        moved = f"{len(rows)} of {total} glued values changed (verdict-relevant first):\n\n" + "\n".join(table)
+    else:
+        moved = f"No glued value changed: the re-run reproduces all {total} glued values of the book."
+    text = (f":::{{admonition}} Re-run of this chapter with other assumptions\n:class: note\n"
+            f"Changed assumptions: {settings}. This page was produced by `python -m claimcheck.rerun "
+            f"{chapter}`; it is not the published chapter.\n\n{moved}\n:::\n")
     return {"cell_type": "markdown", "id": "claimcheck-rerun-note", "metadata": {}, "source": text}
 
 
@@ -354,7 +365,7 @@ def rerun(chapter: str, assignments: dict[str, str], root: Path | None = None, h
             shown_notebook = json.loads(json.dumps(executed))
             cells = shown_notebook["cells"]
             cells.insert(1 if cells and cells[0].get("cell_type") == "markdown" else 0,
-                         _note_cell(name, values, parameters, report))
+                         _note_cell(name, values, parameters, rows, total))
             page = render_html(shown_notebook, name, root, work)
         final = output_root / name
         if final.exists():
