@@ -10,7 +10,7 @@ BUILD_FLAGS := -W -n --keep-going
 # axe-core (accessibility rules) for the browser tests, pinned in tests/a11y/package-lock.json.
 AXE    := $(VENV)/node/node_modules/axe-core/axe.min.js
 
-.PHONY: book test pdf env rehash outputs data-check clean clean-cache lock anchors bench
+.PHONY: book test pdf env rehash outputs data-check clean clean-cache lock anchors bench rerun lab
 
 $(STAMP): requirements.txt requirements-cff.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -43,6 +43,22 @@ test: $(STAMP) $(AXE)
 ## Measure build and test times (several runs each) and write bench/results.md.
 bench: $(STAMP) $(AXE)
 	$(BIN)/python bench/run.py
+
+## Re-run one chapter with other assumptions into _build/rerun/CHAPTER and list the numbers that moved:
+##   make rerun CHAPTER=diabetes_fitness SET="typical_error=2.9 cutoff=10"
+rerun: $(STAMP)
+	@test -n "$(CHAPTER)" || { echo 'usage: make rerun CHAPTER=name SET="name=value ..."'; exit 2; }
+	$(BIN)/python -m claimcheck.rerun $(CHAPTER) $(addprefix --set ,$(SET))
+
+## Open the chapters in JupyterLab with the book's kernel (installs requirements-lab.txt on first use).
+# Jupyter refuses to run as root unless told (containers, CI): say so only there.
+LAB_FLAGS ?= $(if $(filter 0,$(shell id -u)),--allow-root)
+lab: $(VENV)/.lab-installed
+	JUPYTER_PREFER_ENV_PATH=1 $(BIN)/jupyter lab chapters $(LAB_FLAGS)
+
+$(VENV)/.lab-installed: $(STAMP) requirements-lab.txt
+	$(BIN)/python -m pip install --quiet -r requirements-lab.txt -c requirements.txt
+	touch $@
 
 ## Re-execute every notebook in place so its stored outputs (compared by nbval) are current.
 outputs: $(STAMP)
