@@ -99,13 +99,31 @@ def _is_browser_test(item) -> bool:
     return item.get_closest_marker("browser") is not None
 
 
+# What makes a test slow: it builds a book (or waits for one), drives a browser, or runs nbval
+# (a kernel per notebook). `pytest -m "not slow"` (`make check`) is the fast tier.
+SLOW_FIXTURES = {"built_book", "second_clean_build", "pdf_background_build", "mini_builds"}
+SLOW_MARKERS = ("build", "browser")
+
+
+def _is_slow(item) -> bool:
+    if type(item).__name__ == "IPyNbCell":  # nbval: one item per notebook cell
+        return True
+    if any(item.get_closest_marker(name) for name in SLOW_MARKERS):
+        return True
+    return bool(SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's own hook deselects by `-m`
 def pytest_collection_modifyitems(session, config, items):
-    """Browser tests first (they time page loads, so nothing else should run beside them), tests
+    """Mark slow tests; browser tests first (they time page loads, so nothing else should run beside them), tests
     that wait for a background build last (to give it the most time)."""
     def late(item):
         names = getattr(item, "fixturenames", ())
         return next((i for i, f in enumerate(reversed(BACKGROUND_FIXTURES)) if f in names), None)
 
+    for item in items:
+        if _is_slow(item) and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.slow)
     waiting = sorted((item for item in items if late(item) is not None), key=late)
     rest = [item for item in items if late(item) is None]
     items[:] = [i for i in rest if _is_browser_test(i)] + [i for i in rest if not _is_browser_test(i)] + waiting
