@@ -8,6 +8,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -46,9 +48,11 @@ def start_build(book_dir: Path, log_path: Path | None = None, low_priority: bool
                             text=True, errors="replace", **group)
 
 
-def run_build(book_dir: Path) -> subprocess.CompletedProcess:
-    """The strict build exactly as `make book` runs it."""
+def run_build(book_dir: Path, low_priority: bool = False) -> subprocess.CompletedProcess:
+    """The strict build exactly as `make book` runs it (under ``nice`` if ``low_priority``)."""
     command = [part.replace("{book}", str(book_dir)) for part in BUILD_COMMAND]
+    if low_priority and shutil.which("nice"):
+        command = ["nice", "-n", "19", *command]
     return subprocess.run(command, cwd=book_dir, env=dict(os.environ), capture_output=True, text=True,
                           errors="replace")
 
@@ -138,26 +142,67 @@ def pytest_runtest_setup(item):
         _DEFERRED_START.pop()()
 
 
+_BUILDS: dict[str, BackgroundBuild] = {}  # background builds of this session, by fixture name
+# Work that needs nothing from the session build starts, at low priority, as soon as the tests
+# are collected, and so uses the cycles the session build and the browser tests leave idle:
+# the second clean build (its own copy and cache) and the mini books of tests/test_build.py
+# (each test module that wants this defines ``start_early(folder) -> result``).
+EARLY_FIXTURES = ("mini_builds",)
+_EARLY: dict[str, Future] = {}
+_EARLY_POOL = ThreadPoolExecutor(max_workers=len(EARLY_FIXTURES), thread_name_prefix="claimcheck-early")
+_SCRATCH: list[Path] = []
+
+
+def _scratch(name: str) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix=f"claimcheck-{name}-"))
+    _SCRATCH.append(folder)
+    return folder
+
+
+def pytest_collection_finish(session):
+    """Start the early work the selected tests need (after `-m`/`-k` deselection)."""
+    if session.config.option.collectonly:
+        return
+    wanted = {f: item for item in session.items for f in getattr(item, "fixturenames", ())}
+    if "second_clean_build" in wanted:
+        _start_background("second_clean_build", _BUILDS, None)
+    for name in EARLY_FIXTURES:
+        start = getattr(getattr(wanted.get(name), "module", None), "start_early", None)
+        if start is not None and name not in _EARLY:
+            _EARLY[name] = _EARLY_POOL.submit(start, _scratch(name))
+
+
+def early_result(name: str):
+    """The result of work started by :func:`pytest_collection_finish`, or None if none was."""
+    future = _EARLY.get(name)
+    return future.result() if future is not None else None
+
+
+def pytest_sessionfinish(session, exitstatus):
+    for build in _BUILDS.values():
+        build.stop()
+    _EARLY_POOL.shutdown(wait=True, cancel_futures=True)
+    for folder in _SCRATCH:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def _background_builds():
-    builds: dict[str, BackgroundBuild] = {}
-    yield builds
-    for build in builds.values():
-        build.stop()
+    yield _BUILDS
 
 
 def _start_background(name: str, builds: dict, tmp_path_factory) -> BackgroundBuild | None:
     if name in builds:
         return builds[name]
     if name == "second_clean_build":
-        folder = tmp_path_factory.mktemp("second-clean-build")
+        folder = _scratch("second-clean-build")
         builds[name] = BackgroundBuild(copy_sources(folder / "book"), folder / "build.log")
     elif name == "pdf_background_build":
         if not all(shutil.which(tool) for tool in PDF_TOOLS):
             return None  # the PDF tests skip (or fail under CI) with instructions
         # After the HTML build, so notebook outputs come from the execution cache.
         shutil.rmtree(ROOT / "_build" / "latex", ignore_errors=True)
-        builds[name] = BackgroundBuild(ROOT, tmp_path_factory.mktemp("pdf-build") / "build.log",
+        builds[name] = BackgroundBuild(ROOT, _scratch("pdf-build") / "build.log",
                                        extra=("--builder", "pdflatex"), output="latex")
     return builds.get(name)
 
@@ -166,9 +211,9 @@ def _start_background(name: str, builds: dict, tmp_path_factory) -> BackgroundBu
 def built_book(request, _background_builds, tmp_path_factory) -> Path:
     """Build the real book once per test session (strict flags); fail loudly with the log.
 
-    Builds that only need this one to have finished (the second clean build of the determinism
-    test, the PDF edition) then start in the background, when the session includes their tests:
-    at once, or after the browser tests if the session has any.
+    The PDF edition, which renders this build's execution cache, then starts in the background
+    when the session includes its tests: at once, or after the browser tests if the session has
+    any. (The second clean build started when the tests were collected.)
     """
     result = run_build(ROOT)
     if result.returncode != 0:

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from conftest import ROOT, run_build
+from conftest import ROOT, early_result, run_build
 
 pytestmark = pytest.mark.build
 
@@ -69,16 +69,16 @@ def _data_change_builds(book: Path) -> dict:
     """The control build, an unchanged rebuild, and a rebuild after dropping a CSV row."""
     from claimcheck.datapackage import rehash
 
-    builds = {"first": run_build(book)}
+    builds = {"first": run_build(book, low_priority=True)}
     if builds["first"].returncode != 0:
         return builds
     builds["page_before"] = (book / "_build" / "html" / "chapters" / "page.html").read_text()
-    builds["unchanged"] = run_build(book)
+    builds["unchanged"] = run_build(book, low_priority=True)
     csv_path = book / "data" / "today_trial.csv"
     lines = csv_path.read_text().splitlines()
     csv_path.write_text("\n".join(lines[:-1]) + "\n")  # drop the last participant
     builds["rehashed"] = rehash(book / "data")
-    builds["after"] = run_build(book)
+    builds["after"] = run_build(book, low_priority=True)
     builds["page_after"] = (book / "_build" / "html" / "chapters" / "page.html").read_text()
     return builds
 
@@ -96,14 +96,20 @@ def data_change_book(tmp_path: Path) -> Path:
     return book
 
 
-@pytest.fixture(scope="module")
-def mini_builds(tmp_path_factory):
-    books = {name: mini_book(tmp_path_factory.mktemp(name), **spec) for name, spec in BROKEN.items()}
-    changing = data_change_book(tmp_path_factory.mktemp("data_change"))
+def start_early(folder: Path) -> dict:
+    """Build the mini books side by side, at low priority (conftest starts this as soon as the
+    tests are collected, so it runs beside the session build and the browser tests)."""
+    books = {name: mini_book(folder / name, **spec) for name, spec in BROKEN.items()}
+    changing = data_change_book(folder / "data_change")
     with ThreadPoolExecutor(max_workers=len(books) + 1) as pool:
         data_change = pool.submit(_data_change_builds, changing)  # the longest: three builds
-        futures = {name: pool.submit(run_build, book) for name, book in books.items()}
+        futures = {name: pool.submit(run_build, book, True) for name, book in books.items()}
         return {"data_change": data_change.result(), **{name: f.result() for name, f in futures.items()}}
+
+
+@pytest.fixture(scope="module")
+def mini_builds(tmp_path_factory):
+    return early_result("mini_builds") or start_early(tmp_path_factory.mktemp("mini"))
 
 
 def _warning_lines(result, *needles: str) -> list[str]:
