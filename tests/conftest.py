@@ -105,7 +105,7 @@ def _is_browser_test(item) -> bool:
 
 # What makes a test slow: it builds a book (or waits for one), drives a browser, or runs nbval
 # (a kernel per notebook). `pytest -m "not slow"` (`make check`) is the fast tier.
-SLOW_FIXTURES = {"built_book", "second_clean_build", "pdf_background_build", "mini_builds"}
+SLOW_FIXTURES = {"built_book", "second_clean_build", "pdf_background_build", "mini_builds", "nbval_runs"}
 SLOW_MARKERS = ("build", "browser")
 
 
@@ -145,9 +145,10 @@ def pytest_runtest_setup(item):
 _BUILDS: dict[str, BackgroundBuild] = {}  # background builds of this session, by fixture name
 # Work that needs nothing from the session build starts, at low priority, as soon as the tests
 # are collected, and so uses the cycles the session build and the browser tests leave idle:
-# the second clean build (its own copy and cache) and the mini books of tests/test_build.py
-# (each test module that wants this defines ``start_early(folder) -> result``).
-EARLY_FIXTURES = ("mini_builds",)
+# the second clean build (its own copy and cache), the mini books of tests/test_build.py and the
+# tampered-notebook nbval runs of tests/test_notebook.py (each such test module defines
+# ``start_early(folder) -> result`` and a fixture of the same name that calls early_result).
+EARLY_FIXTURES = ("mini_builds", "nbval_runs")
 _EARLY: dict[str, Future] = {}
 _EARLY_POOL = ThreadPoolExecutor(max_workers=len(EARLY_FIXTURES), thread_name_prefix="claimcheck-early")
 _SCRATCH: list[Path] = []
