@@ -195,11 +195,11 @@ def describe_state(state: dict) -> str:
     return "; ".join(parts) or "not measured"
 
 
-def summary(values: list[float], unit: str = " s") -> str:
+def summary(values: list[float], unit: str = " s", digits: int = 1) -> str:
     if not values:
         return "not measured"
     median = statistics.median(values)
-    return f"{median:.1f}{unit} ({min(values):.1f}–{max(values):.1f})"
+    return f"{median:.{digits}f}{unit} ({min(values):.{digits}f}–{max(values):.{digits}f})"
 
 
 def main(argv=None) -> int:
@@ -253,7 +253,8 @@ def main(argv=None) -> int:
                       f"{times[NO_CHANGE][-1]:.1f} s, data change {times[DATA_CHANGE][-1]:.1f} s", flush=True)
             if "floor" not in args.skip:
                 _, out, notebook_cpu = timed([str(BIN / "python"), str(ROOT / "bench" / "floor.py"), str(book)], book)
-                times[NOTEBOOK_FLOOR].append(json.loads(out.strip().splitlines()[-1])["seconds"])
+                report = next(line for line in reversed(out.splitlines()) if line.startswith("{"))
+                times[NOTEBOOK_FLOOR].append(json.loads(report)["seconds"])
                 cpu[NOTEBOOK_FLOOR].append(notebook_cpu)
                 shutil.rmtree(book / "_build", ignore_errors=True)
                 record(SPHINX_ALONE, timed(BUILD + ["--config", str(floor_config)], book))
@@ -319,14 +320,15 @@ def write_results(args, times, cpu, ratios, in_build, alone, reexecuted, readers
             notebooks = f" ({executed[0]} executed notebooks)" if len(executed) == 1 else ""
             lines.append(f"| {name}{notebooks}: imports-only notebooks + Sphinx alone | {summary(values)} | "
                          f"{cpu_cell} | | |")
-            lines.append(f"| clean build / floor | {summary(ratios, '×')} | | as close to 1 as the chapters' "
+            lines.append(f"| clean build / floor | {summary(ratios, '×', 2)} | | as close to 1 as the chapters' "
                          "own work allows | |")
             continue
         if target is None:
             lines.append(f"| {name} | {summary(values)} | {cpu_cell} | | |")
             continue
         met = "not measured" if not values else ("yes" if statistics.median(values) <= target else "no")
-        lines.append(f"| {name} | {summary(values)} | {cpu_cell} | within {target:g} s (quiet machine) | {met} |")
+        lines.append(f"| {name} | {summary(values, digits=2 if target < 5 else 1)} | {cpu_cell} | "
+                     f"within {target:g} s (quiet machine) | {met} |")
     if reexecuted:
         lines += ["", "Notebooks executed again after the data change, per run: "
                   + "; ".join(", ".join(r) or "none" for r in reexecuted) + "."]
