@@ -93,8 +93,9 @@ class BackgroundBuild:
             self.process.wait()
 
 
-# Session fixtures whose builds start in the background as soon as the session build is done;
-# the tests that use them run last (see pytest_collection_modifyitems).
+# Session fixtures whose builds run in the background (the second clean build from the start of
+# the session, the PDF edition once the session build is done); the tests that use them run
+# last (see pytest_collection_modifyitems).
 BACKGROUND_FIXTURES = ("second_clean_build", "pdf_background_build")
 PDF_TOOLS = ("pdflatex", "latexmk", "pdftotext")
 
@@ -119,8 +120,9 @@ def _is_slow(item) -> bool:
 
 @pytest.hookimpl(tryfirst=True)  # before pytest's own hook deselects by `-m`
 def pytest_collection_modifyitems(session, config, items):
-    """Mark slow tests; browser tests first (they time page loads, so nothing else should run beside them), tests
-    that wait for a background build last (to give it the most time)."""
+    """Mark slow tests; browser tests first (they time page loads, so nothing else should run
+    beside them at normal priority), tests that wait for a background build last (to give it the
+    most time)."""
     def late(item):
         names = getattr(item, "fixturenames", ())
         return next((i for i, f in enumerate(reversed(BACKGROUND_FIXTURES)) if f in names), None)
@@ -166,7 +168,7 @@ def pytest_collection_finish(session):
         return
     wanted = {f: item for item in session.items for f in getattr(item, "fixturenames", ())}
     if "second_clean_build" in wanted:
-        _start_background("second_clean_build", _BUILDS, None)
+        _start_background("second_clean_build", _BUILDS)
     for name in EARLY_FIXTURES:
         start = getattr(getattr(wanted.get(name), "module", None), "start_early", None)
         if start is not None and name not in _EARLY:
@@ -192,7 +194,7 @@ def _background_builds():
     yield _BUILDS
 
 
-def _start_background(name: str, builds: dict, tmp_path_factory) -> BackgroundBuild | None:
+def _start_background(name: str, builds: dict) -> BackgroundBuild | None:
     if name in builds:
         return builds[name]
     if name == "second_clean_build":
@@ -209,7 +211,7 @@ def _start_background(name: str, builds: dict, tmp_path_factory) -> BackgroundBu
 
 
 @pytest.fixture(scope="session")
-def built_book(request, _background_builds, tmp_path_factory) -> Path:
+def built_book(request, _background_builds) -> Path:
     """Build the real book once per test session (strict flags); fail loudly with the log.
 
     The PDF edition, which renders this build's execution cache, then starts in the background
@@ -224,7 +226,7 @@ def built_book(request, _background_builds, tmp_path_factory) -> Path:
     def start():
         for name in BACKGROUND_FIXTURES:
             if name in wanted:
-                _start_background(name, _background_builds, tmp_path_factory)
+                _start_background(name, _background_builds)
 
     if any(_is_browser_test(item) for item in request.session.items):
         _DEFERRED_START[:] = [start]  # see pytest_runtest_setup
@@ -234,14 +236,14 @@ def built_book(request, _background_builds, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def second_clean_build(built_book, _background_builds, tmp_path_factory) -> tuple[int, str, Path]:
+def second_clean_build(built_book, _background_builds) -> tuple[int, str, Path]:
     """(return code, log, html folder) of a clean build of a copy of the same sources in a
     temporary folder, with its own empty execution cache."""
-    return _start_background("second_clean_build", _background_builds, tmp_path_factory).wait()
+    return _start_background("second_clean_build", _background_builds).wait()
 
 
 @pytest.fixture(scope="session")
-def pdf_background_build(built_book, _background_builds, tmp_path_factory) -> tuple[int, str, Path] | None:
+def pdf_background_build(built_book, _background_builds) -> tuple[int, str, Path] | None:
     """(return code, log, latex folder) of the PDF build of the book, or None without texlive."""
-    build = _start_background("pdf_background_build", _background_builds, tmp_path_factory)
+    build = _start_background("pdf_background_build", _background_builds)
     return build.wait() if build else None
