@@ -40,9 +40,9 @@ book: $(STAMP)
 check: lint
 	$(BIN)/python -m pytest -m "not slow" -q -p no:cacheprovider
 
-## ruff over the package, tests and bench, and over the notebooks' code through nbqa.
+## ruff over the package, tests, bench and CI scripts, and over the notebooks' code through nbqa.
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench .ci
 	$(BIN)/nbqa ruff chapters
 
 ## nbval over chapters/ under each BLAS/SIMD set-up a re-runner's machine may have (CI runs it).
