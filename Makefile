@@ -10,7 +10,7 @@ BUILD_FLAGS := -W -n --keep-going
 # axe-core (accessibility rules) for the browser tests, pinned in tests/a11y/package-lock.json.
 AXE    := $(VENV)/node/node_modules/axe-core/axe.min.js
 
-.PHONY: book test pdf env rehash outputs data-check clean clean-cache lock anchors bench rerun lab
+.PHONY: book test check lint portability pdf env rehash outputs data-check clean clean-cache lock anchors bench rerun lab
 
 $(STAMP): requirements.txt requirements-cff.txt pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -36,13 +36,27 @@ book: $(STAMP)
 	$(JB) build . $(BUILD_FLAGS)
 	@echo "Book written to _build/html/index.html"
 
+## The fast tier, to run while editing (about 15 s, no book build): lint, unit and data tests.
+check: lint
+	$(BIN)/python -m pytest -m "not slow" -q -p no:cacheprovider
+
+## ruff over the package, tests, bench and CI scripts, and over the notebooks' code through nbqa.
+lint: $(STAMP)
+	$(BIN)/ruff check src tests bench .ci
+	$(BIN)/nbqa ruff chapters
+
+## nbval over chapters/ under each BLAS/SIMD set-up a re-runner's machine may have (CI runs it).
+portability: $(STAMP)
+	$(BIN)/python .ci/nbval_portability.py
+
 ## Run the whole test suite (unit tests, data validation, nbval, strict build, browser).
 test: $(STAMP) $(AXE)
 	$(BIN)/python -m pytest
 
-## Measure build and test times (several runs each) and write bench/results.md.
+## Measure build and test times against the floor (RUNS=3 runs each; RUNS=1 to try) and write bench/results.md.
+RUNS ?= 3
 bench: $(STAMP) $(AXE)
-	$(BIN)/python bench/run.py
+	$(BIN)/python bench/run.py --runs $(RUNS)
 
 ## Re-run one chapter with other assumptions into _build/rerun/CHAPTER and list the numbers that moved:
 ##   make rerun CHAPTER=diabetes_fitness SET="typical_error=2.9 cutoff=10"

@@ -1,6 +1,7 @@
 """Measure how long the book takes to build and test, and write bench/results.md.
 
-    make bench                      # 3 runs of everything (about 15 minutes on 2 cores)
+    make bench                      # 3 runs of everything (about 10 minutes on 2 cores)
+    make bench RUNS=1               # one run of each, to try it out
     .venv/bin/python bench/run.py --runs 5 --skip tests
 
 Everything runs in a scratch copy of the sources (tracked and new files, as `git ls-files`
@@ -8,6 +9,10 @@ lists them), so the working tree and its _build/ are left alone. The environment
 already be installed (`make env`). Measured, each several times:
 
 * clean build: empty _build/, every notebook executed, HTML written (`make book` on a fresh clone);
+* its floor, in the same run: each chapter's imports alone, executed as the build executes the
+  chapters (bench/floor.py: one kernel per notebook, one per core), plus Sphinx's own work (the
+  same build with execution off, rendering the stored outputs); the clean build is reported as
+  a ratio to it, which holds on any machine;
 * no-change rebuild: the same build again with nothing changed;
 * data change: one CSV rewritten with the same values in other bytes (a trailing zero added to
   one decimal number) and re-hashed, then rebuilt; records which notebooks were executed again,
@@ -15,14 +20,20 @@ already be installed (`make env`). Measured, each several times:
 * each notebook's execution time: inside the clean build (two run side by side on two cores)
   and alone (one kernel, nothing else running);
 * the test suite (`pytest`, as `make test` runs it) from an empty _build/.
+
+Every measurement records wall-clock seconds and CPU seconds (user + system of the command and
+all its children, kernels included), and the report says how busy the machine was (load
+average, share of CPU busy, the other processes using the most CPU).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import re
+import resource
 import shutil
 import signal
 import statistics
@@ -38,10 +49,12 @@ BIN = Path(sys.executable).parent
 BUILD = [str(BIN / "jupyter-book"), "build", ".", "-W", "-n", "--keep-going"]
 RESULTS = ROOT / "bench" / "results.md"
 TARGETS = {
-    "clean build": 30.0,
-    "no-change rebuild": 3.0,
-    "test suite (from an empty _build/)": 180.0,
+    "clean build": 12.0,
+    "no-change rebuild": 1.5,
+    "test suite (from an empty _build/)": 90.0,
 }
+CLEAN, FLOOR, NOTEBOOK_FLOOR, SPHINX_ALONE = "clean build", "floor", "floor: imports-only notebooks", "floor: Sphinx alone"
+NO_CHANGE, DATA_CHANGE, TESTS = "no-change rebuild", "data-change rebuild", "test suite (from an empty _build/)"
 
 
 def source_files() -> list[str]:
@@ -57,14 +70,33 @@ def copy_sources(target: Path) -> Path:
     return target
 
 
-def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, str]:
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(command: list[str], cwd: Path, env: dict | None = None) -> tuple[float, str, float]:
+    """(wall seconds, output, CPU seconds of the command and every child it waited for)."""
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     result = subprocess.run(command, cwd=cwd, capture_output=True, text=True, errors="replace",
                             env={**os.environ, **(env or {})})
     seconds = time.perf_counter() - started
+    cpu = _children_cpu() - cpu_before
     if result.returncode != 0:
         raise SystemExit(f"failed ({' '.join(command)}):\n{result.stdout[-4000:]}\n{result.stderr[-2000:]}")
-    return seconds, result.stdout + result.stderr
+    return seconds, result.stdout + result.stderr, cpu
+
+
+def sphinx_only_config(book: Path) -> Path:
+    """The book's configuration with notebook execution off: Sphinx renders the stored outputs."""
+    import yaml
+
+    config = yaml.safe_load((book / "_config.yml").read_text(encoding="utf-8"))
+    config.setdefault("execute", {})["execute_notebooks"] = "off"
+    path = book / "_config.floor.yml"
+    path.write_text(yaml.safe_dump(config, sort_keys=False), encoding="utf-8")
+    return path
 
 
 def executed_notebooks(log: str) -> dict[str, float]:
@@ -116,99 +148,187 @@ def busy_fraction(seconds: float = 3.0) -> float | None:
     return 1 - (idle1 - idle0) / max(1, total1 - total0)
 
 
-def summary(values: list[float]) -> str:
+def other_processes(seconds: float = 3.0, top: int = 5) -> list[tuple[str, float]]:
+    """The processes (not this one) that used the most CPU over a few seconds: (name, cores)."""
+    def sample() -> dict[int, tuple[str, int]]:
+        found = {}
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                text = stat.read_text()
+            except OSError:
+                continue
+            name = text[text.index("(") + 1:text.rindex(")")]
+            fields = text[text.rindex(")") + 2:].split()
+            found[int(stat.parent.name)] = (name, int(fields[11]) + int(fields[12]))  # utime + stime
+        return found
+
+    try:
+        before = sample()
+        time.sleep(seconds)
+        after = sample()
+    except (OSError, ValueError, IndexError):
+        return []
+    ticks = os.sysconf("SC_CLK_TCK")
+    used: dict[str, float] = {}
+    for pid, (name, total) in after.items():
+        if pid == os.getpid() or pid not in before:
+            continue
+        share = (total - before[pid][1]) / ticks / seconds
+        if share > 0.02:
+            used[name] = used.get(name, 0.0) + share
+    return sorted(used.items(), key=lambda item: -item[1])[:top]
+
+
+def machine_state() -> dict:
+    return {"load": os.getloadavg() if hasattr(os, "getloadavg") else None, "busy": busy_fraction(),
+            "others": other_processes()}
+
+
+def describe_state(state: dict) -> str:
+    parts = []
+    if state.get("load"):
+        parts.append("load average {:.1f} / {:.1f} / {:.1f} (1, 5, 15 min)".format(*state["load"]))
+    if state.get("busy") is not None:
+        parts.append(f"{state['busy']:.0%} of CPU busy")
+    if state.get("others"):
+        parts.append("busiest other processes: " + ", ".join(f"{n} {c:.2f} cores" for n, c in state["others"]))
+    return "; ".join(parts) or "not measured"
+
+
+def summary(values: list[float], unit: str = " s", digits: int = 1) -> str:
     if not values:
         return "not measured"
     median = statistics.median(values)
-    return f"{median:.1f} s ({min(values):.1f}–{max(values):.1f})"
+    return f"{median:.{digits}f}{unit} ({min(values):.{digits}f}–{max(values):.{digits}f})"
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--runs", type=int, default=int(os.environ.get("BENCH_RUNS") or 3))
     parser.add_argument("--data-file", default="mtl", help="resource to change (default: mtl)")
-    parser.add_argument("--skip", nargs="*", default=[], choices=["builds", "notebooks", "tests"])
+    parser.add_argument("--skip", nargs="*", default=[], choices=["builds", "floor", "notebooks", "tests"])
     parser.add_argument("--output", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # clean up the scratch copy when stopped
-    busy_before = busy_fraction()
-    if busy_before is not None and busy_before > 0.2:
-        print(f"warning: the machine is {busy_before:.0%} busy before the runs; the times will be slower",
-              flush=True)
+    state_before = machine_state()
+    if state_before["busy"] is not None and state_before["busy"] > 0.2:
+        print(f"warning: the machine is busy before the runs ({describe_state(state_before)}); "
+              "wall-clock times will be slower, CPU seconds less so", flush=True)
 
-    times: dict[str, list[float]] = {"clean build": [], "no-change rebuild": [], "data-change rebuild": [],
-                                     "test suite (from an empty _build/)": []}
+    names = [CLEAN, FLOOR, NOTEBOOK_FLOOR, SPHINX_ALONE, NO_CHANGE, DATA_CHANGE, TESTS]
+    times: dict[str, list[float]] = {name: [] for name in names}
+    cpu: dict[str, list[float]] = {name: [] for name in names}
+    ratios: list[float] = []
     in_build: dict[str, list[float]] = {}
     alone: dict[str, list[float]] = {}
     reexecuted: list[list[str]] = []
+    executed_counts: list[int] = []
     scratch = Path(tempfile.mkdtemp(prefix="claimcheck-bench-"))
+
+    def record(name: str, measured: tuple[float, str, float]) -> str:
+        times[name].append(measured[0])
+        cpu[name].append(measured[2])
+        return measured[1]
+
     try:
         book = copy_sources(scratch / "book")
         readers = readers_of(book, args.data_file)
+        floor_config = sphinx_only_config(book)
         for run in range(1, args.runs + 1):
             if "builds" not in args.skip:
                 shutil.rmtree(book / "_build", ignore_errors=True)
-                seconds, log = timed(BUILD, book)
-                times["clean build"].append(seconds)
-                for name, value in executed_notebooks(log).items():
+                log = record(CLEAN, timed(BUILD, book))
+                executed = executed_notebooks(log)
+                executed_counts.append(len(executed))
+                for name, value in executed.items():
                     in_build.setdefault(name, []).append(value)
-                times["no-change rebuild"].append(timed(BUILD, book)[0])
+                record(NO_CHANGE, timed(BUILD, book))
                 saved = {p: p.read_bytes() for p in (book / "data").iterdir()}  # restored below
                 change_data_file(book, args.data_file)
-                seconds, log = timed(BUILD, book)
-                times["data-change rebuild"].append(seconds)
+                log = record(DATA_CHANGE, timed(BUILD, book))
                 reexecuted.append(sorted(re.findall(r"([\w.-]+\.ipynb): Executing notebook", log)))
                 for path, content in saved.items():
                     path.write_bytes(content)
-                print(f"run {run}: clean {times['clean build'][-1]:.1f} s, no change "
-                      f"{times['no-change rebuild'][-1]:.1f} s, data change {seconds:.1f} s", flush=True)
+                print(f"run {run}: clean {times[CLEAN][-1]:.1f} s ({cpu[CLEAN][-1]:.1f} CPU s), no change "
+                      f"{times[NO_CHANGE][-1]:.1f} s, data change {times[DATA_CHANGE][-1]:.1f} s", flush=True)
+            if "floor" not in args.skip:
+                _, out, notebook_cpu = timed([str(BIN / "python"), str(ROOT / "bench" / "floor.py"), str(book)], book)
+                report = next(line for line in reversed(out.splitlines()) if line.startswith("{"))
+                times[NOTEBOOK_FLOOR].append(json.loads(report)["seconds"])
+                cpu[NOTEBOOK_FLOOR].append(notebook_cpu)
+                shutil.rmtree(book / "_build", ignore_errors=True)
+                record(SPHINX_ALONE, timed(BUILD + ["--config", str(floor_config)], book))
+                shutil.rmtree(book / "_build", ignore_errors=True)
+                times[FLOOR].append(times[NOTEBOOK_FLOOR][-1] + times[SPHINX_ALONE][-1])
+                cpu[FLOOR].append(cpu[NOTEBOOK_FLOOR][-1] + cpu[SPHINX_ALONE][-1])
+                if times[CLEAN]:
+                    ratios.append(times[CLEAN][-1] / times[FLOOR][-1])
+                print(f"run {run}: floor {times[FLOOR][-1]:.1f} s (imports-only notebooks "
+                      f"{times[NOTEBOOK_FLOOR][-1]:.1f} s + Sphinx alone {times[SPHINX_ALONE][-1]:.1f} s)"
+                      + (f", clean build / floor = {ratios[-1]:.2f}" if ratios else ""), flush=True)
             if "notebooks" not in args.skip:
                 for notebook in sorted((book / "chapters").glob("*.ipynb")):
-                    _, out = timed([str(BIN / "python"), "-m", "claimcheck.execute", str(notebook)], book)
+                    _, out, _ = timed([str(BIN / "python"), "-m", "claimcheck.execute", str(notebook)], book)
                     alone.setdefault(notebook.name, []).append(float(re.search(r"in ([\d.]+) s", out).group(1)))
             if "tests" not in args.skip:
                 shutil.rmtree(book / "_build", ignore_errors=True)
                 axe = ROOT / ".venv" / "node" / "node_modules" / "axe-core" / "axe.min.js"
-                seconds, _ = timed([str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"], book,
-                                   env={"CLAIMCHECK_AXE_JS": str(axe)})
-                times["test suite (from an empty _build/)"].append(seconds)
-                print(f"run {run}: test suite {seconds:.1f} s", flush=True)
+                record(TESTS, timed([str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"], book,
+                                    env={"CLAIMCHECK_AXE_JS": str(axe)}))
+                print(f"run {run}: test suite {times[TESTS][-1]:.1f} s ({cpu[TESTS][-1]:.1f} CPU s)", flush=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
-    args.busy = busy_before
-    write_results(args, times, in_build, alone, reexecuted, readers)
+    args.state_before, args.state_after = state_before, machine_state()
+    args.executed_counts = executed_counts
+    write_results(args, times, cpu, ratios, in_build, alone, reexecuted, readers)
     print(f"written {args.output}")
     return 0
 
 
-def write_results(args, times, in_build, alone, reexecuted, readers) -> None:
+def write_results(args, times, cpu, ratios, in_build, alone, reexecuted, readers) -> None:
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    executed = sorted(set(args.executed_counts))
     lines = [
         "# Build and test times",
         "",
         f"Measured by `make bench` (`bench/run.py --runs {args.runs}`) on {date.today().isoformat()}: "
         f"{cpus} CPU cores, Python {platform.python_version()}, {platform.system()} {platform.machine()}. "
-        "Each cell is the median over the runs, with the fastest and slowest run in brackets. "
+        "Each cell is the median over the runs, with the fastest and slowest run in brackets; CPU "
+        "seconds are user + system time of the command and all its children (kernels included). "
         "Builds use the strict flags of `make book` (`-W -n --keep-going`) in a scratch copy of the "
-        "sources, with the environment already installed. "
-        + (f"The machine was {args.busy:.0%} busy just before the runs (other work slows every "
-           "measurement)." if args.busy is not None else ""),
+        "sources, with the environment already installed.",
         "",
-        "| Measurement | Median (min–max) | Target | Met |",
-        "|---|---|---|---|",
+        f"How busy the machine was: before the runs, {describe_state(args.state_before)}; after them, "
+        f"{describe_state(args.state_after)}. Other work slows the wall-clock times; CPU seconds and "
+        "the ratio to the floor (measured in the same run) are less sensitive to it.",
+        "",
+        "| Measurement | Wall clock, median (min–max) | CPU seconds, median (min–max) | Target | Met |",
+        "|---|---|---|---|---|",
     ]
     for name, values in times.items():
         target = TARGETS.get(name)
-        if name == "data-change rebuild":
+        cpu_cell = summary(cpu.get(name, []), "")
+        if name == DATA_CHANGE:
             expected = sorted(readers)
             ok = bool(reexecuted) and all(r == expected for r in reexecuted)
             verdict = "yes" if ok else ("not measured" if not reexecuted else "no")
-            lines.append(f"| {name} (`{args.data_file}` changed) | {summary(values)} | re-executes only "
-                         f"the notebooks that read it: {', '.join(expected)} | {verdict} |")
+            lines.append(f"| {name} (`{args.data_file}` changed) | {summary(values)} | {cpu_cell} | re-executes "
+                         f"only the notebooks that read it: {', '.join(expected)} | {verdict} |")
+            continue
+        if name == FLOOR:
+            notebooks = f" ({executed[0]} executed notebooks)" if len(executed) == 1 else ""
+            lines.append(f"| {name}{notebooks}: imports-only notebooks + Sphinx alone | {summary(values)} | "
+                         f"{cpu_cell} | | |")
+            lines.append(f"| clean build / floor | {summary(ratios, '×', 2)} | | as close to 1 as the chapters' "
+                         "own work allows | |")
+            continue
+        if target is None:
+            lines.append(f"| {name} | {summary(values)} | {cpu_cell} | | |")
             continue
         met = "not measured" if not values else ("yes" if statistics.median(values) <= target else "no")
-        lines.append(f"| {name} | {summary(values)} | within {target:.0f} s | {met} |")
+        lines.append(f"| {name} | {summary(values, digits=2 if target < 5 else 1)} | {cpu_cell} | "
+                     f"within {target:g} s (quiet machine) | {met} |")
     if reexecuted:
         lines += ["", "Notebooks executed again after the data change, per run: "
                   + "; ".join(", ".join(r) or "none" for r in reexecuted) + "."]

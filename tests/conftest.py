@@ -8,6 +8,8 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -46,9 +48,11 @@ def start_build(book_dir: Path, log_path: Path | None = None, low_priority: bool
                             text=True, errors="replace", **group)
 
 
-def run_build(book_dir: Path) -> subprocess.CompletedProcess:
-    """The strict build exactly as `make book` runs it."""
+def run_build(book_dir: Path, low_priority: bool = False) -> subprocess.CompletedProcess:
+    """The strict build exactly as `make book` runs it (under ``nice`` if ``low_priority``)."""
     command = [part.replace("{book}", str(book_dir)) for part in BUILD_COMMAND]
+    if low_priority and shutil.which("nice"):
+        command = ["nice", "-n", "19", *command]
     return subprocess.run(command, cwd=book_dir, env=dict(os.environ), capture_output=True, text=True,
                           errors="replace")
 
@@ -89,8 +93,9 @@ class BackgroundBuild:
             self.process.wait()
 
 
-# Session fixtures whose builds start in the background as soon as the session build is done;
-# the tests that use them run last (see pytest_collection_modifyitems).
+# Session fixtures whose builds run in the background (the second clean build from the start of
+# the session, the PDF edition once the session build is done); the tests that use them run
+# last (see pytest_collection_modifyitems).
 BACKGROUND_FIXTURES = ("second_clean_build", "pdf_background_build")
 PDF_TOOLS = ("pdflatex", "latexmk", "pdftotext")
 
@@ -99,13 +104,32 @@ def _is_browser_test(item) -> bool:
     return item.get_closest_marker("browser") is not None
 
 
+# What makes a test slow: it builds a book (or waits for one), drives a browser, or runs nbval
+# (a kernel per notebook). `pytest -m "not slow"` (`make check`) is the fast tier.
+SLOW_FIXTURES = {"built_book", "second_clean_build", "pdf_background_build", "mini_builds", "nbval_runs"}
+SLOW_MARKERS = ("build", "browser")
+
+
+def _is_slow(item) -> bool:
+    if type(item).__name__ == "IPyNbCell":  # nbval: one item per notebook cell
+        return True
+    if any(item.get_closest_marker(name) for name in SLOW_MARKERS):
+        return True
+    return bool(SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest's own hook deselects by `-m`
 def pytest_collection_modifyitems(session, config, items):
-    """Browser tests first (they time page loads, so nothing else should run beside them), tests
-    that wait for a background build last (to give it the most time)."""
+    """Mark slow tests; browser tests first (they time page loads, so nothing else should run
+    beside them at normal priority), tests that wait for a background build last (to give it the
+    most time)."""
     def late(item):
         names = getattr(item, "fixturenames", ())
         return next((i for i, f in enumerate(reversed(BACKGROUND_FIXTURES)) if f in names), None)
 
+    for item in items:
+        if _is_slow(item) and item.get_closest_marker("slow") is None:
+            item.add_marker(pytest.mark.slow)
     waiting = sorted((item for item in items if late(item) is not None), key=late)
     rest = [item for item in items if late(item) is None]
     items[:] = [i for i in rest if _is_browser_test(i)] + [i for i in rest if not _is_browser_test(i)] + waiting
@@ -120,37 +144,79 @@ def pytest_runtest_setup(item):
         _DEFERRED_START.pop()()
 
 
+_BUILDS: dict[str, BackgroundBuild] = {}  # background builds of this session, by fixture name
+# Work that needs nothing from the session build starts, at low priority, as soon as the tests
+# are collected, and so uses the cycles the session build and the browser tests leave idle:
+# the second clean build (its own copy and cache), the mini books of tests/test_build.py and the
+# tampered-notebook nbval runs of tests/test_notebook.py (each such test module defines
+# ``start_early(folder) -> result`` and a fixture of the same name that calls early_result).
+EARLY_FIXTURES = ("mini_builds", "nbval_runs")
+_EARLY: dict[str, Future] = {}
+_EARLY_POOL = ThreadPoolExecutor(max_workers=len(EARLY_FIXTURES), thread_name_prefix="claimcheck-early")
+_SCRATCH: list[Path] = []
+
+
+def _scratch(name: str) -> Path:
+    folder = Path(tempfile.mkdtemp(prefix=f"claimcheck-{name}-"))
+    _SCRATCH.append(folder)
+    return folder
+
+
+def pytest_collection_finish(session):
+    """Start the early work the selected tests need (after `-m`/`-k` deselection)."""
+    if session.config.option.collectonly:
+        return
+    wanted = {f: item for item in session.items for f in getattr(item, "fixturenames", ())}
+    if "second_clean_build" in wanted:
+        _start_background("second_clean_build", _BUILDS)
+    for name in EARLY_FIXTURES:
+        start = getattr(getattr(wanted.get(name), "module", None), "start_early", None)
+        if start is not None and name not in _EARLY:
+            _EARLY[name] = _EARLY_POOL.submit(start, _scratch(name))
+
+
+def early_result(name: str):
+    """The result of work started by :func:`pytest_collection_finish`, or None if none was."""
+    future = _EARLY.get(name)
+    return future.result() if future is not None else None
+
+
+def pytest_sessionfinish(session, exitstatus):
+    for build in _BUILDS.values():
+        build.stop()
+    _EARLY_POOL.shutdown(wait=True, cancel_futures=True)
+    for folder in _SCRATCH:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 @pytest.fixture(scope="session")
 def _background_builds():
-    builds: dict[str, BackgroundBuild] = {}
-    yield builds
-    for build in builds.values():
-        build.stop()
+    yield _BUILDS
 
 
-def _start_background(name: str, builds: dict, tmp_path_factory) -> BackgroundBuild | None:
+def _start_background(name: str, builds: dict) -> BackgroundBuild | None:
     if name in builds:
         return builds[name]
     if name == "second_clean_build":
-        folder = tmp_path_factory.mktemp("second-clean-build")
+        folder = _scratch("second-clean-build")
         builds[name] = BackgroundBuild(copy_sources(folder / "book"), folder / "build.log")
     elif name == "pdf_background_build":
         if not all(shutil.which(tool) for tool in PDF_TOOLS):
             return None  # the PDF tests skip (or fail under CI) with instructions
         # After the HTML build, so notebook outputs come from the execution cache.
         shutil.rmtree(ROOT / "_build" / "latex", ignore_errors=True)
-        builds[name] = BackgroundBuild(ROOT, tmp_path_factory.mktemp("pdf-build") / "build.log",
+        builds[name] = BackgroundBuild(ROOT, _scratch("pdf-build") / "build.log",
                                        extra=("--builder", "pdflatex"), output="latex")
     return builds.get(name)
 
 
 @pytest.fixture(scope="session")
-def built_book(request, _background_builds, tmp_path_factory) -> Path:
+def built_book(request, _background_builds) -> Path:
     """Build the real book once per test session (strict flags); fail loudly with the log.
 
-    Builds that only need this one to have finished (the second clean build of the determinism
-    test, the PDF edition) then start in the background, when the session includes their tests:
-    at once, or after the browser tests if the session has any.
+    The PDF edition, which renders this build's execution cache, then starts in the background
+    when the session includes its tests: at once, or after the browser tests if the session has
+    any. (The second clean build started when the tests were collected.)
     """
     result = run_build(ROOT)
     if result.returncode != 0:
@@ -160,7 +226,7 @@ def built_book(request, _background_builds, tmp_path_factory) -> Path:
     def start():
         for name in BACKGROUND_FIXTURES:
             if name in wanted:
-                _start_background(name, _background_builds, tmp_path_factory)
+                _start_background(name, _background_builds)
 
     if any(_is_browser_test(item) for item in request.session.items):
         _DEFERRED_START[:] = [start]  # see pytest_runtest_setup
@@ -170,14 +236,14 @@ def built_book(request, _background_builds, tmp_path_factory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def second_clean_build(built_book, _background_builds, tmp_path_factory) -> tuple[int, str, Path]:
+def second_clean_build(built_book, _background_builds) -> tuple[int, str, Path]:
     """(return code, log, html folder) of a clean build of a copy of the same sources in a
     temporary folder, with its own empty execution cache."""
-    return _start_background("second_clean_build", _background_builds, tmp_path_factory).wait()
+    return _start_background("second_clean_build", _background_builds).wait()
 
 
 @pytest.fixture(scope="session")
-def pdf_background_build(built_book, _background_builds, tmp_path_factory) -> tuple[int, str, Path] | None:
+def pdf_background_build(built_book, _background_builds) -> tuple[int, str, Path] | None:
     """(return code, log, latex folder) of the PDF build of the book, or None without texlive."""
-    build = _start_background("pdf_background_build", _background_builds, tmp_path_factory)
+    build = _start_background("pdf_background_build", _background_builds)
     return build.wait() if build else None

@@ -11,7 +11,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from conftest import ROOT, run_build
+from conftest import ROOT, early_result, run_build
 
 pytestmark = pytest.mark.build
 
@@ -49,51 +49,43 @@ def mini_book(tmp_path: Path, markdown: str = "", code: str = "x = 1") -> Path:
     return book
 
 
-# Four independent mini books, each in its own folder, built side by side (each build is mostly
-# one process waiting on one kernel); each test below checks its own book's build.
-MINI_BOOKS = {
-    "real_config": dict(markdown="See {cite:p}`siddarth2018sedentary`.\n\n```{bibliography}\n```"),
-    "unknown_citation": dict(markdown="See {cite:p}`nobody1999nothing`."),
-    "broken_reference": dict(markdown="See {ref}`a-label-that-does-not-exist`."),
+# Three mini books built side by side (each build is mostly one process waiting on one kernel):
+#
+# * "broken_markup" holds an unknown citation and a broken cross-reference. Under -W every
+#   warning fails the build, so each fault's own WARNING line proves that it alone stops the
+#   build (one build instead of two).
+# * "failing_cell" has a cell that raises: the build stops at that notebook (myst-nb raises on
+#   execution errors), so it cannot share a book with the faults that are reported later.
+# * "data_change" is the control (the real config, a citation and a bibliography build clean),
+#   then is rebuilt unchanged, then after a CSV edit (the data-change test below).
+BROKEN = {
+    "broken_markup": dict(markdown="See {cite:p}`nobody1999nothing`.\n\nSee {ref}`a-label-that-does-not-exist`."),
     "failing_cell": dict(code="raise ValueError('deliberately broken cell')"),
 }
+CONTROL_MARKDOWN = "See {cite:p}`siddarth2018sedentary`.\n\n```{bibliography}\n```"
 
 
-@pytest.fixture(scope="module")
-def mini_builds(tmp_path_factory):
-    books = {name: mini_book(tmp_path_factory.mktemp(name), **spec) for name, spec in MINI_BOOKS.items()}
-    with ThreadPoolExecutor(max_workers=len(books)) as pool:
-        futures = {name: pool.submit(run_build, book) for name, book in books.items()}
-        return {name: future.result() for name, future in futures.items()}
+def _data_change_builds(book: Path) -> dict:
+    """The control build, an unchanged rebuild, and a rebuild after dropping a CSV row."""
+    from claimcheck.datapackage import rehash
+
+    builds = {"first": run_build(book, low_priority=True)}
+    if builds["first"].returncode != 0:
+        return builds
+    builds["page_before"] = (book / "_build" / "html" / "chapters" / "page.html").read_text()
+    builds["unchanged"] = run_build(book, low_priority=True)
+    csv_path = book / "data" / "today_trial.csv"
+    lines = csv_path.read_text().splitlines()
+    csv_path.write_text("\n".join(lines[:-1]) + "\n")  # drop the last participant
+    builds["rehashed"] = rehash(book / "data")
+    builds["after"] = run_build(book, low_priority=True)
+    builds["page_after"] = (book / "_build" / "html" / "chapters" / "page.html").read_text()
+    return builds
 
 
-def test_mini_book_with_the_real_config_builds(mini_builds):
-    result = mini_builds["real_config"]
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
-
-
-def test_unknown_citation_fails_the_build(mini_builds):
-    result = mini_builds["unknown_citation"]
-    assert result.returncode != 0
-    assert "nobody1999nothing" in result.stdout + result.stderr
-
-
-def test_broken_cross_reference_fails_the_build(mini_builds):
-    result = mini_builds["broken_reference"]
-    assert result.returncode != 0
-    assert "a-label-that-does-not-exist" in result.stdout + result.stderr
-
-
-def test_failing_cell_fails_the_build(mini_builds):
-    result = mini_builds["failing_cell"]
-    assert result.returncode != 0
-    assert "deliberately broken cell" in result.stdout + result.stderr
-
-
-def test_editing_a_data_file_re_executes_only_its_readers(tmp_path):
-    """End to end through Sphinx: after a CSV edit, the page that reads it shows the new value
-    and only that notebook is executed again."""
-    book = mini_book(tmp_path, code='from claimcheck import load\nprint("rows:", len(load("today_trial")))')
+def data_change_book(tmp_path: Path) -> Path:
+    book = mini_book(tmp_path, markdown=CONTROL_MARKDOWN,
+                     code='from claimcheck import load\nprint("rows:", len(load("today_trial")))')
     other = new_notebook(
         cells=[new_markdown_cell("# Other page"), new_code_cell('from claimcheck import load\nprint("mtl rows:", len(load("mtl")))')],
         metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}},
@@ -101,23 +93,67 @@ def test_editing_a_data_file_re_executes_only_its_readers(tmp_path):
     nbformat.write(other, book / "chapters" / "other.ipynb")
     (book / "_toc.yml").write_text(
         "format: jb-book\nroot: index\nchapters:\n  - file: chapters/page\n  - file: chapters/other\n")
+    return book
 
-    first = run_build(book)
+
+def start_early(folder: Path) -> dict:
+    """Build the mini books side by side, at low priority (conftest starts this as soon as the
+    tests are collected, so it runs beside the session build and the browser tests)."""
+    books = {name: mini_book(folder / name, **spec) for name, spec in BROKEN.items()}
+    changing = data_change_book(folder / "data_change")
+    with ThreadPoolExecutor(max_workers=len(books) + 1) as pool:
+        data_change = pool.submit(_data_change_builds, changing)  # the longest: three builds
+        futures = {name: pool.submit(run_build, book, True) for name, book in books.items()}
+        return {"data_change": data_change.result(), **{name: f.result() for name, f in futures.items()}}
+
+
+@pytest.fixture(scope="module")
+def mini_builds(tmp_path_factory):
+    return early_result("mini_builds") or start_early(tmp_path_factory.mktemp("mini"))
+
+
+def _warning_lines(result, *needles: str) -> list[str]:
+    log = result.stdout + result.stderr
+    return [line for line in log.splitlines()
+            if ("WARNING" in line or "ERROR" in line) and all(n in line for n in needles)]
+
+
+def test_mini_book_with_the_real_config_builds(mini_builds):
+    result = mini_builds["data_change"]["first"]
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert "siddarth2018sedentary" not in "".join(_warning_lines(result))
+
+
+def test_unknown_citation_fails_the_build(mini_builds):
+    result = mini_builds["broken_markup"]
+    assert result.returncode != 0
+    assert _warning_lines(result, "nobody1999nothing"), result.stdout[-3000:]
+
+
+def test_broken_cross_reference_fails_the_build(mini_builds):
+    result = mini_builds["broken_markup"]
+    assert result.returncode != 0
+    assert _warning_lines(result, "a-label-that-does-not-exist"), result.stdout[-3000:]
+
+
+def test_failing_cell_fails_the_build(mini_builds):
+    result = mini_builds["failing_cell"]
+    assert result.returncode != 0
+    assert _warning_lines(result, "page.ipynb", "Executing notebook failed"), result.stdout[-3000:]
+    assert "deliberately broken cell" in result.stdout + result.stderr
+
+
+def test_editing_a_data_file_re_executes_only_its_readers(mini_builds):
+    """End to end through Sphinx: after a CSV edit, the page that reads it shows the new value
+    and only that notebook is executed again."""
+    builds = mini_builds["data_change"]
+    first = builds["first"]
     assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
-    page = book / "_build" / "html" / "chapters" / "page.html"
-    assert "rows: 699" in page.read_text()
-
-    unchanged = run_build(book)
-    assert "Executing notebook" not in unchanged.stdout
-
-    csv_path = book / "data" / "today_trial.csv"
-    lines = csv_path.read_text().splitlines()
-    csv_path.write_text("\n".join(lines[:-1]) + "\n")  # drop the last participant
-    from claimcheck.datapackage import rehash
-    assert rehash(book / "data") == ["today_trial"]
-
-    after = run_build(book)
+    assert "rows: 699" in builds["page_before"]
+    assert "Executing notebook" not in builds["unchanged"].stdout
+    assert builds["rehashed"] == ["today_trial"]
+    after = builds["after"]
     assert after.returncode == 0, after.stdout[-3000:]
-    assert "rows: 698" in page.read_text()
+    assert "rows: 698" in builds["page_after"]
     executed = [line for line in after.stdout.splitlines() if "Executing notebook" in line]
     assert len(executed) == 1 and "page.ipynb" in executed[0], executed

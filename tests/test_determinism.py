@@ -21,14 +21,73 @@ from conftest import ROOT
 pytestmark = pytest.mark.build
 
 # Output files that may differ between two clean builds of one commit, and why. Everything else
-# (pages, figures, search index, claims.json, .bib files, copied assets) must be byte-identical.
+# (pages, search index, claims.json, .bib files, copied assets) must be byte-identical, and the
+# figures the notebooks draw identical up to rounding (see FIGURE_TOLERANCE).
 ALLOWED_DIFFERENCES = {
     ".buildinfo": "Sphinx's build stamp: a hash of the configuration and tags, not page content",
 }
 
 
+# Figures a notebook draws are named by a hash of their bytes. Their pixels depend on the last
+# digits of the plotted numbers (antialiasing rounds a coverage that moves with them), and those
+# digits depend on the BLAS kernel and SIMD paths of the machine that executed the notebook: the
+# session build may render an execution cache made in another environment. So pages are
+# compared with these names replaced by their order of appearance, and each pair of figures
+# pixel by pixel: same size, no channel more than FIGURE_TOLERANCE levels (of 255) apart. Any
+# visible change (a moved marker, a different colour or label) is far above that.
+FIGURE_NAME = re.compile(r"_images/[0-9a-f]{64}\.png")
+FIGURE_TOLERANCE = 2
+
+
 def output_files(html: Path) -> dict[str, Path]:
     return {p.relative_to(html).as_posix(): p for p in html.rglob("*") if p.is_file()}
+
+
+def _figures_in_order(files: dict[str, Path]) -> tuple[dict[str, bytes], dict[str, list[str]]]:
+    """Pages with figure names replaced by placeholders, and the figures each page shows."""
+    pages, figures = {}, {}
+    for name, path in files.items():
+        if name.endswith(".html"):
+            text = path.read_text(encoding="utf-8")
+            figures[name] = FIGURE_NAME.findall(text)
+            pages[name] = FIGURE_NAME.sub("_images/FIGURE.png", text).encode("utf-8")
+    return pages, figures
+
+
+def figures_agree(a: Path, b: Path) -> str:
+    """'' if two PNGs show the same picture up to FIGURE_TOLERANCE; else what differs."""
+    import numpy as np
+    from PIL import Image
+
+    if a.read_bytes() == b.read_bytes():
+        return ""
+    left = np.asarray(Image.open(a).convert("RGBA"), dtype=int)
+    right = np.asarray(Image.open(b).convert("RGBA"), dtype=int)
+    if left.shape != right.shape:
+        return f"sizes differ: {left.shape} and {right.shape}"
+    largest = int(np.abs(left - right).max())
+    return "" if largest <= FIGURE_TOLERANCE else f"pixels differ by up to {largest} levels"
+
+
+def test_figure_comparison_tolerates_rounding_but_not_a_change(tmp_path):
+    import numpy as np
+    from PIL import Image
+
+    picture = np.full((20, 30, 3), 255, dtype=np.uint8)
+    picture[5:10, 5:10] = (0, 114, 178)
+    paths = {}
+    for name, change in {"base": None, "rounding": (12, 12, 1), "moved": (0, 0, 0)}.items():
+        copy = picture.copy()
+        if name == "rounding":
+            copy[change[0], change[1]] = np.clip(copy[change[0], change[1]].astype(int) - change[2], 0, 255)
+        elif name == "moved":
+            copy[5:10, 5:10] = 255
+            copy[6:11, 6:11] = (0, 114, 178)
+        paths[name] = tmp_path / f"{name}.png"
+        Image.fromarray(copy).save(paths[name])
+    assert figures_agree(paths["base"], paths["base"]) == ""
+    assert figures_agree(paths["base"], paths["rounding"]) == ""
+    assert "differ" in figures_agree(paths["base"], paths["moved"])
 
 
 def first_difference(a: Path, b: Path, context: int = 2) -> str:
@@ -52,13 +111,25 @@ def test_two_clean_builds_give_identical_html(built_book, second_clean_build):
     # The second build's copy is no git checkout, so it publishes no source archive (it could not
     # be tied to a commit); everything else must be there, and the same.
     first_files.pop(SOURCE_ARCHIVE, None)
-    assert sorted(first_files) == sorted(second_files), (
+    first_pages, first_figures = _figures_in_order(first_files)
+    second_pages, second_figures = _figures_in_order(second_files)
+    figures = {f for names in first_figures.values() for f in names}
+    figures |= {f for names in second_figures.values() for f in names}
+    first_rest = sorted(set(first_files) - figures - set(first_pages))
+    second_rest = sorted(set(second_files) - figures - set(second_pages))
+    assert sorted(first_pages) == sorted(second_pages) and first_rest == second_rest, (
         f"only in the session build: {sorted(set(first_files) - set(second_files))[:10]}; "
         f"only in the second: {sorted(set(second_files) - set(first_files))[:10]}")
-    differing = [name for name in sorted(first_files)
-                 if name not in ALLOWED_DIFFERENCES and first_files[name].read_bytes() != second_files[name].read_bytes()]
+    differing = [name for name in sorted(first_pages) if first_pages[name] != second_pages[name]]
+    differing += [name for name in first_rest
+                  if name not in ALLOWED_DIFFERENCES and first_files[name].read_bytes() != second_files[name].read_bytes()]
     report = "\n\n".join(f"{name}:\n{first_difference(first_files[name], second_files[name])}" for name in differing[:5])
     assert differing == [], f"{len(differing)} files differ between two clean builds:\n{report}"
+    for page, names in first_figures.items():
+        assert len(names) == len(second_figures[page]), page
+        for a, b in zip(names, second_figures[page]):
+            problem = figures_agree(built_book / a, second / b)
+            assert not problem, f"{page}: figure {a} and {b}: {problem}"
 
 
 # --- every random step is seeded ---------------------------------------------------------

@@ -67,7 +67,7 @@ class ReportedP:
     decimals: int
 
     @classmethod
-    def parse(cls, text: str) -> "ReportedP":
+    def parse(cls, text: str) -> ReportedP:
         cleaned = text.strip().replace(" ", "").replace("P", "p").removeprefix("p")
         match = re.fullmatch(r"([<>=≤]?)(\d*\.?\d+)", cleaned)
         if not match:

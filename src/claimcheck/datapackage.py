@@ -15,9 +15,10 @@ import csv
 import hashlib
 import math
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterable
+from typing import Any
 
 import pandas as pd
 import yaml
@@ -61,7 +62,7 @@ _PLAIN_NUMBER = re.compile(r"^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)([eE][+-]?[0-9]+)
 class DataValidationError(ValueError):
     """A data file does not match its descriptor; ``problems`` lists every finding."""
 
-    def __init__(self, problems: list["Problem"]):
+    def __init__(self, problems: list[Problem]):
         self.problems = problems
         shown = problems[:MAX_REPORTED_ERRORS]
         lines = [p.message() for p in shown]

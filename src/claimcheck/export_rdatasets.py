@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import io
 import sys
-from pathlib import Path
 
 from .datapackage import find_data_dir, sha256_of
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import numbers
 import re
 
@@ -105,16 +106,35 @@ def plain(value):
     return value
 
 
-def glue(name: str, value, display: bool = False):
-    """myst-nb ``glue`` for numbers and text, always with plain Python values.
+# Significant digits a glued float keeps. A double carries about 16; the last few depend on the
+# machine (BLAS kernel chosen by OPENBLAS_CORETYPE, numpy's SIMD paths, summation order), and
+# iterative fits can amplify that round-off by a few orders of magnitude. Ten digits leave about
+# five orders of margin below that noise, while every number the prose shows (2 to 4 digits) and
+# any real change down to the 6th significant digit still alters the stored output nbval compares.
+GLUE_SIGNIFICANT_DIGITS = 10
 
-    Returns the plain value so it can be reused; end a cell's last glue call with ``;`` so the
+
+def portable(value, digits: int = GLUE_SIGNIFICANT_DIGITS):
+    """``value`` as a plain Python value, floats rounded to ``digits`` significant digits, so the
+    stored output is the same on every machine. Integers, text, NaN and infinities are unchanged."""
+    value = plain(value)
+    if isinstance(value, float) and math.isfinite(value) and value != 0.0:
+        return float(f"{value:.{digits}g}")
+    return value
+
+
+def glue(name: str, value, display: bool = False):
+    """myst-nb ``glue`` for numbers and text, always with plain Python values; floats keep
+    :data:`GLUE_SIGNIFICANT_DIGITS` significant digits (see :func:`portable`).
+
+    Returns the stored value so it can be reused; end a cell's last glue call with ``;`` so the
     value is not also printed.
     """
     from myst_nb import glue as _glue
 
-    _glue(name, plain(value), display=display)
-    return plain(value)
+    stored = portable(value)
+    _glue(name, stored, display=display)
+    return stored
 
 
 def glue_all(values: dict) -> dict:

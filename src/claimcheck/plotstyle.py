@@ -6,7 +6,7 @@ vision deficiency; markers and line styles double-code groups so a figure also r
 
 from __future__ import annotations
 
-from typing import Sequence
+from collections.abc import Sequence
 
 # matplotlib is imported where it is used, so code that needs only the colours (the claim
 # register, built at the end of every book build) does not pay for importing it.

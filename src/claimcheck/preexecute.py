@@ -80,8 +80,8 @@ def _record_timing(cache_dir: Path, key: str, seconds: float) -> None:
 
 def _effective_config(app, docname: str, path: Path, text: str):
     """The notebook as myst-nb will read it, and myst-nb's configuration for it (or None)."""
-    from myst_nb.core.read import create_nb_reader
     from myst_nb.core.nb_to_tokens import nb_node_to_dict
+    from myst_nb.core.read import create_nb_reader
 
     env = app.env
     nb_config = env.mystnb_config

@@ -25,7 +25,7 @@ All functions return plain Python floats (or dicts of them) so results can be gl
 from __future__ import annotations
 
 import math
-from typing import Sequence
+from collections.abc import Sequence
 
 import numpy as np
 from scipy import integrate, special, stats

@@ -515,7 +515,7 @@ def cache_pybtex_plugin_lookup() -> None:
         return
     original = plugin.entry_points
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache
     def lookup(group, name):
         return tuple(original(group=group, name=name))
 
