@@ -17,6 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 import yaml
+from test_datapackage import GOOD_ROW, SECOND_ROW, assert_names, install_estimates, rejection
 
 from claimcheck import buildcache, register
 from claimcheck.bookmeta import read as read_meta
@@ -31,7 +32,6 @@ from claimcheck.datapackage import (
 )
 from claimcheck.notebook import Table, link, safe_url
 from conftest import ROOT
-from test_datapackage import GOOD_ROW, SECOND_ROW, assert_names, install_estimates, rejection
 
 HOSTILE_TEXT = [
     "<script>alert(1)</script>",

@@ -8,8 +8,7 @@ import pytest
 import statsmodels.formula.api as smf
 from scipy import stats
 
-from claimcheck.covariates import (SENSITIVITY_COLUMNS, coef_row, partial_r, rounded_pair_fits,
-                                   sensitivity_table)
+from claimcheck.covariates import SENSITIVITY_COLUMNS, coef_row, partial_r, rounded_pair_fits, sensitivity_table
 
 
 @pytest.fixture(scope="module")

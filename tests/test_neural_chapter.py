@@ -5,8 +5,8 @@ section, and the register's vocabulary survives YAML parsing."""
 from __future__ import annotations
 
 import re
-from urllib.parse import urlparse
 from pathlib import Path
+from urllib.parse import urlparse
 
 import nbformat
 import pandas as pd

@@ -13,7 +13,7 @@ not to the normal, which would make small-sample p-values too small.
 
 from __future__ import annotations
 
-from typing import Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd

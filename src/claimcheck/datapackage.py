@@ -131,7 +131,7 @@ def resource_path(resource: dict, data_dir: Path) -> Path:
     return Path(data_dir) / str(resource["path"])
 
 
-def _undecodable_cell(label: str, raw: bytes, err: UnicodeDecodeError) -> "Problem":
+def _undecodable_cell(label: str, raw: bytes, err: UnicodeDecodeError) -> Problem:
     """The first cell holding bytes that are not UTF-8, by row and column when the file parses."""
     reason = f"byte 0x{raw[err.start]:02x} is not valid UTF-8; save the file as UTF-8"
     try:

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from . import rubric
 from .bookmeta import BookMeta
 from .datapackage import DataValidationError, Problem, find_data_dir, read_descriptor, resource_descriptor
-from . import rubric
 
 REGISTER_DOC = "chapters/register"
 SCHEMA_NAME = "claims.schema.json"

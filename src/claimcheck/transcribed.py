@@ -9,8 +9,8 @@ intervals the same way (a true minus sign, no line break inside an interval).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Iterable
 
 import pandas as pd
 

@@ -72,5 +72,5 @@ def labelled(frame, columns: dict[str, str]):
     """A copy of ``frame`` whose coded ``columns`` (column -> vocabulary) show reader words."""
     out = frame.copy()
     for column, kind in columns.items():
-        out[column] = out[column].map(lambda code: label(str(code), kind))
+        out[column] = out[column].map(lambda code, kind=kind: label(str(code), kind))
     return out
