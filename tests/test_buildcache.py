@@ -49,6 +49,16 @@ def test_dependencies_are_read_from_string_literals(book):
     assert buildcache.notebook_resources(book / "chapters" / "uses_all.ipynb", names) == names
 
 
+def test_verdict_boxes_depend_on_the_register_and_the_estimates(tmp_path):
+    """A chapter whose only register call is verdict_boxes([...]) names no resource, yet renders
+    claims.csv (and the source tiers of every *_estimates file): a changed rationale must
+    re-execute it."""
+    path = tmp_path / "boxes.ipynb"
+    make_notebook(path, 'from claimcheck.register import verdict_boxes\nverdict_boxes(["C15", "C16"])')
+    names = {"claims", "verdict_history", "mtl", "neural_estimates", "other_estimates"}
+    assert buildcache.notebook_resources(path, names) == {"claims", "neural_estimates", "other_estimates"}
+
+
 def test_only_notebooks_reading_a_changed_file_are_invalidated(book):
     cache_dir = book / "_build" / ".jupyter_cache"
     # First run: nothing recorded yet, so every notebook counts as changed.

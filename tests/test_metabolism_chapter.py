@@ -62,6 +62,9 @@ def test_no_verdict_literal_and_no_helper_definitions(name):
 def test_every_section_label_sits_above_its_heading(name):
     text = "\n".join(c["source"] for c in notebook(name)["cells"] if c["cell_type"] == "markdown")
     assert "## Verdicts at a glance" in text
+    boxes = [c for c in notebook(name)["cells"] if c["cell_type"] == "code" and "verdict_boxes(" in c["source"]]
+    assert len(boxes) == 1 and "remove-input" in boxes[0]["metadata"].get("tags", [])
+    assert all(f'"{claim}"' in boxes[0]["source"] for claim in SECTIONS[name] if claim[-1].isdigit())
     for claim in SECTIONS[name]:
         assert re.search(re.escape(f"(evidence-{claim.lower()})=") + r"\n### " + claim + ":", text), claim
 
@@ -73,7 +76,7 @@ def test_plumbing_cells_are_hidden(name):
         if cell["cell_type"] != "code":
             continue
         tags = set(cell["metadata"].get("tags", []))
-        if tags & {"hide-input", "parameters", "remove-cell"}:
+        if tags & {"hide-input", "remove-input", "parameters", "remove-cell"}:
             continue
         assert any(marker in cell["source"] for marker in shown_markers), f"{name}: shown cell without a model:\n{cell['source'][:200]}"
 

@@ -157,7 +157,20 @@ def test_no_verdict_literal_in_the_chapter(notebook):
         lowered = cell.source.lower()
         for phrase in VERDICT_PHRASES:
             assert phrase not in lowered, f"verdict literal {phrase!r} in a {cell.cell_type} cell"
-    assert any("% verdict boxes for" in c.source for c in notebook.cells if c.cell_type == "markdown")
+    boxes = [c for c in notebook.cells if c.cell_type == "code" and "verdict_boxes(" in c.source]
+    assert len(boxes) == 1 and "remove-input" in boxes[0].metadata.get("tags", [])
+
+
+def test_stored_verdict_boxes_show_the_registers_verdicts(notebook):
+    """The stored output of the verdict-box cell shows every claim and part of the chapter, with the
+    register's verdict and certainty (refresh the notebook when the register changes)."""
+    claims = load("claims", ROOT / "data")
+    cell = next(c for c in notebook.cells if c.cell_type == "code" and "verdict_boxes(" in c.source)
+    page = "".join(o.get("data", {}).get("text/html", "") for o in cell.get("outputs", []))
+    chapter = claims[claims["evidence_section"].str.startswith("neural_signalling#") & claims["parent"].isna()]
+    shown = set(re.findall(r'data-verdict="([^"]+)" data-claim="([^"]+)" data-certainty="([^"]+)"', page))
+    for row in claims[claims["claim_id"].isin(chapter["claim_id"]) | claims["parent"].isin(chapter["claim_id"])].itertuples():
+        assert (row.verdict, row.claim_id, row.certainty) in shown, row.claim_id
 
 
 def test_no_helper_functions_in_the_notebook(notebook):

@@ -384,17 +384,10 @@ def test_the_literal_detector_finds_typed_verdicts(tmp_path):
     assert verdict_literals(page) == []
 
 
-# The claim chapters are being rewritten to render verdict boxes; until then they type verdicts.
-# Strict: once a chapter no longer types verdicts its case fails, and its name leaves this set.
-ADOPTING = {"neural_signalling.ipynb", "oxygen_metabolism.ipynb", "diabetes_fitness.ipynb", "other_claims.ipynb"}
 CHAPTER_SOURCES = sorted(p for p in (ROOT / "chapters").iterdir() if p.suffix in (".md", ".ipynb"))
 
 
-@pytest.mark.parametrize("path", [
-    pytest.param(p, marks=pytest.mark.xfail(strict=True, reason="chapter adopts verdict boxes in integration"))
-    if p.name in ADOPTING else p
-    for p in CHAPTER_SOURCES
-] + [ROOT / "index.md"], ids=lambda p: p.name)
+@pytest.mark.parametrize("path", CHAPTER_SOURCES + [ROOT / "index.md"], ids=lambda p: p.name)
 def test_no_chapter_source_types_a_verdict(path):
     assert verdict_literals(path) == [], f"{path.name} types verdicts: render them with verdict_boxes()"
 

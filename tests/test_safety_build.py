@@ -93,7 +93,7 @@ def hostile_book(tmp_path_factory):
 
 def test_every_text_column_was_injected(hostile_book):
     _, injected, _ = hostile_book
-    assert set(injected["claims.csv"]) == {"claim", "post_cites", "rationale", "primary_dois"}
+    assert set(injected["claims.csv"]) == {"claim", "post_hedge", "post_cites", "rationale", "primary_dois"}
     assert "url" in injected["neural_estimates.csv"] and "note" in injected["neural_estimates.csv"]
     assert sum(len(columns) for columns in injected.values()) >= 35
 

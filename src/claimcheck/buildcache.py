@@ -6,7 +6,8 @@ fingerprints what every notebook depends on:
 
 * the data resources it names (any string literal in its code equal to a resource name),
   each as the file's sha256 plus its descriptor entry; a notebook that reads the whole
-  package (``catalogue``/``validate_all``) depends on every resource;
+  package (``catalogue``/``validate_all``) depends on every resource, and one that renders
+  verdict boxes (``verdict_boxes``) on the claims and every ``*_estimates`` resource;
 * the source of the ``claimcheck`` package itself;
 * ``CITATION.cff`` and ``_config.yml`` for a notebook that reads the book's identity (version,
   date, address: ``claimcheck.bookmeta``), so a release bump re-executes the claim register.
@@ -33,6 +34,11 @@ from pathlib import Path
 DESCRIPTOR_NAME = "datapackage.yaml"
 
 WHOLE_PACKAGE_CALLS = {"catalogue", "validate_all", "read_descriptor"}
+# Calls that render the register: they read the claims and, for the source tier of each verdict's
+# numbers, every transcribed-estimates file, without naming either in the notebook.
+REGISTER_CALLS = {"verdict_boxes"}
+REGISTER_RESOURCES = ("claims",)
+ESTIMATES_SUFFIX = "_estimates"
 # A notebook whose code mentions one of these reads the book's metadata files.
 BOOK_META_NAMES = ("bookmeta", "CITATION.cff", "_config.yml")
 BOOK_META_FILES = ("CITATION.cff", "_config.yml")
@@ -66,6 +72,8 @@ def notebook_resources(notebook_path: Path, resource_names: set[str]) -> set[str
         literals, called = _string_literals_and_names(cell.source)
         if called & WHOLE_PACKAGE_CALLS:
             return set(resource_names)
+        if called & REGISTER_CALLS:
+            used |= {n for n in resource_names if n in REGISTER_RESOURCES or n.endswith(ESTIMATES_SUFFIX)}
         used |= literals & resource_names
     return used
 
