@@ -104,8 +104,9 @@ def last_changes(history: pd.DataFrame) -> dict[str, dict]:
 
 
 def claim_citation(record: dict, meta: BookMeta) -> str:
+    address = f" {record['register_url']}" if meta.published else ""
     return (f"{'; '.join(meta.authors)} ({meta.year}). Claim {record['claim_id']}: {record['claim']} "
-            f"In: {meta.title} (version {meta.version}). {record['register_url']}")
+            f"In: {meta.title} (version {meta.version}).{address}")
 
 
 def records(claims: pd.DataFrame, meta: BookMeta, history: pd.DataFrame | None = None) -> list[dict]:
