@@ -45,3 +45,22 @@ def test_readable_relabels_columns_and_values():
     assert list(out.columns) == ["claim", "evidence type", "n"]
     assert out.iloc[0, 1] == "randomised trials in people"
     assert not any(vocab.is_code(c) for c in out.columns)
+
+
+def test_table_cards_label_every_cell_with_its_column():
+    from claimcheck.notebook import Table
+
+    frame = pd.DataFrame({"study": ["A & B", "C"], "estimate": [1.5, 2.25]})
+    html = Table(frame, caption="Studies", cards=True)._repr_html_()
+    assert "claimcheck-cards" in html
+    assert html.count('data-label="study"') == 2 and html.count('data-label="estimate"') == 2
+    assert "claimcheck-cards" not in Table(frame)._repr_html_()
+
+
+def test_numeric_cells_are_marked_so_they_do_not_wrap():
+    from claimcheck.reader_ext import is_numeric_text, mark_numeric_cells
+
+    assert is_numeric_text("1.23 (0.45 to 2.01)") and is_numeric_text("−0.5 [−1.1, 0.2]")
+    assert not is_numeric_text("mouse") and not is_numeric_text("HbA1c 7.1%")
+    marked = mark_numeric_cells('<td class="data row0">0.53 (0.1 to 0.9)</td><td>text</td><td>12</td>')
+    assert marked == '<td class="num data row0">0.53 (0.1 to 0.9)</td><td>text</td><td class="num">12</td>'
