@@ -86,6 +86,17 @@ def merge_glossary(app, env, docnames, other):
         env.claimcheck_glossary = other.claimcheck_glossary
 
 
+def _join_text_nodes(element) -> None:
+    index = 0
+    while index < len(element.children) - 1:
+        first, second = element.children[index], element.children[index + 1]
+        if isinstance(first, nodes.Text) and isinstance(second, nodes.Text):
+            element.replace(first, nodes.Text(str(first) + str(second)))
+            element.remove(second)
+        else:
+            index += 1
+
+
 class GlossaryLinks(SphinxPostTransform):
     """Wrap the first use of each glossary term on a page in a link to its entry."""
 
@@ -102,6 +113,10 @@ class GlossaryLinks(SphinxPostTransform):
         # Where two names overlap, the one that starts first (then the longer) wins, so
         # "standardised mean difference" is not linked as "mean difference".
         done: set[str] = set()
+        # MyST keeps each source line as its own text node: a term broken across two lines
+        # ("press\nrelease") is found once neighbouring text nodes are joined.
+        for element in list(self.document.findall(nodes.TextElement)):
+            _join_text_nodes(element)
         for text in list(self.document.findall(nodes.Text)):
             if len(done) == len(patterns):
                 break
@@ -254,8 +269,9 @@ def table_node(fragment: str):
         table += nodes.title(text=parsed.caption)
     group = nodes.tgroup(cols=width)
     table += group
-    for _ in range(width):
-        group += nodes.colspec(colwidth=1)
+    for column in range(width):  # columns share the page by how much text they hold
+        longest = max(len(row[column]) for row in rows)
+        group += nodes.colspec(colwidth=min(max(longest, 4), 40))
 
     def row_node(cells):
         row = nodes.row()
