@@ -6,8 +6,10 @@
 * The PDF reads like the book: code cells are left out, and a table that a notebook shows as a
   pandas Styler (whose only non-HTML form is ``<pandas.io.formats.style.Styler at 0x...>``)
   is set as a real table built from its HTML.
-* Page weight: MathJax only on pages with maths; the theme's 1.5 MB icon script is replaced by
-  ``icons.js`` (the few icons the pages use, as inline SVG; see templates/static/).
+* Page weight: maths is written as MathML at build time (``html_math_renderer: mathml``), so
+  no page loads MathJax (and with the MathJax renderer, only pages with maths of their own
+  would); the theme's 1.5 MB icon script is replaced by ``icons.js`` (the few icons the pages
+  use, as inline SVG; see templates/static/) and its icon font by a 3 kB subset.
 * Reader script (``reader.js``): working sidebar toggles (the pinned theme binds them to the
   first, hidden, button), figures that open full size on tap.
 * Per-page description and static social-preview tags (no network request, no address while
@@ -442,6 +444,26 @@ def add_meta_tags(app, pagename, templatename, context, doctree):
     context["metatags"] = existing + "\n".join(tags) + "\n"
 
 
+# --- maths as MathML -----------------------------------------------------------------------------
+
+def _mathml(latex: str, block: bool) -> str:
+    from docutils.utils.math import latex2mathml
+
+    return latex2mathml.tex2mathml(latex, as_block=block)
+
+
+def visit_math_mathml(self, node):
+    """Maths is written as MathML at build time, which browsers draw natively: no MathJax
+    (1.2 MB of script and fonts) on any page."""
+    self.body.append(f'<span class="math notranslate">{_mathml(node.astext(), False)}</span>')
+    raise nodes.SkipNode
+
+
+def visit_displaymath_mathml(self, node):
+    self.body.append(f'<div class="math notranslate">{_mathml(node.astext(), True)}</div>')
+    raise nodes.SkipNode
+
+
 def add_static(app):
     static = Path(__file__).parent / "static"
     if str(static) not in app.config.html_static_path:
@@ -450,6 +472,7 @@ def add_static(app):
 
 def setup(app):
     app.connect("builder-inited", add_static)
+    app.add_html_math_renderer("mathml", (visit_math_mathml, None), (visit_displaymath_mathml, None))
     app.add_js_file("reader.js", loading_method="defer")
     app.connect("doctree-read", collect_glossary)
     app.connect("doctree-read", cite_in_page_contents, priority=600)  # after the contents list
