@@ -7,7 +7,7 @@
  *    the theme binds the visible buttons itself, their clicks arrive here already handled (or not
  *    at all) and are left alone: the fix stays harmless after an upstream fix.
  * 2. Figures open full size on tap: each figure image in the text becomes a link to its file.
- * 3. A wide table says that it scrolls: a line under its scroll box, shown only while the table
+ * 3. A wide table says that it scrolls: a line above its scroll box, shown only while the table
  *    is wider than the box (besides the shadow the stylesheet draws at the hidden edge).
  */
 (function () {
@@ -48,7 +48,7 @@
       var hint = document.createElement("p");
       hint.className = "table-scroll-hint";
       hint.textContent = "Scroll sideways to see every column \u2192";
-      box.parentNode.insertBefore(hint, box.nextSibling);
+      box.parentNode.insertBefore(hint, box);  // above the table, where the eye arrives
       function update() { hint.classList.toggle("is-wide", box.scrollWidth > box.clientWidth + 2); }
       update();
       window.addEventListener("resize", update);
