@@ -462,3 +462,20 @@ def test_maths_is_drawn_as_mathml(built_book, server, browser):  # noqa: F811
         assert errors == []
         page.close()
     context.close()
+
+
+LINES_OF = """c => { const r = document.createRange(); r.selectNodeContents(c);
+  return new Set([...r.getClientRects()].filter(x => x.width > 0).map(x => Math.round(x.top))).size; }"""
+
+
+def test_numbers_with_intervals_stay_on_one_line_on_a_phone(server, browser):  # noqa: F811
+    context = touch_context(browser)
+    page, _, _ = open_page(context, f"{server}/chapters/diabetes_fitness.html", server)
+    cells = page.eval_on_selector_all(
+        "article td.num", f"cs => cs.map(c => ({{text: c.textContent.trim(), ws: getComputedStyle(c).whiteSpace, "
+                          f"lines: ({LINES_OF})(c)}}))")
+    context.close()
+    intervals = [c for c in cells if " to " in c["text"] or "(" in c["text"]]
+    assert len(intervals) >= 3, "no interval cells found"
+    wrapped = [c["text"] for c in cells if c["ws"] != "nowrap" or c["lines"] != 1]
+    assert wrapped == []
