@@ -266,14 +266,15 @@ def table_node(fragment: str):
     if not rows or not rows[0]:
         return None
     width = len(rows[0])
-    table = nodes.table(classes=["claimcheck-pdf-table"])
+    # "colwidths-given": Sphinx's LaTeX writer then sets each column's width from its colspec.
+    table = nodes.table(classes=["claimcheck-pdf-table", "colwidths-given"])
     if parsed.caption:
         table += nodes.title(text=parsed.caption)
     group = nodes.tgroup(cols=width)
     table += group
     for column in range(width):  # columns share the page by how much text they hold
         longest = max(len(row[column]) for row in rows)
-        group += nodes.colspec(colwidth=min(max(longest, 4), 40))
+        group += nodes.colspec(colwidth=min(max(longest, 7), 40))
 
     def row_node(cells):
         row = nodes.row()
