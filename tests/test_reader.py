@@ -479,3 +479,31 @@ def test_numbers_with_intervals_stay_on_one_line_on_a_phone(server, browser):  #
     assert len(intervals) >= 3, "no interval cells found"
     wrapped = [c["text"] for c in cells if c["ws"] != "nowrap" or c["lines"] != 1]
     assert wrapped == []
+
+
+CONTRAST = """(selector) => {
+  const parse = c => (c.match(/[\\d.]+/g) || []).map(Number);
+  const lum = ([r, g, b]) => { const f = v => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+                               return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+  const element = document.querySelector(selector);
+  let node = element, background = null;
+  while (node && node.nodeType === 1) {
+    const c = parse(getComputedStyle(node).backgroundColor);
+    if (c.length >= 3 && (c.length < 4 || c[3] > 0.5)) { background = c; break; }
+    node = node.parentElement;
+  }
+  background = background || [255, 255, 255];
+  const [a, b] = [lum(parse(getComputedStyle(element).color)), lum(background)].sort((x, y) => y - x);
+  return (a + 0.05) / (b + 0.05);
+}"""
+
+
+def test_register_reads_in_dark_mode(server, browser):  # noqa: F811
+    """In dark mode the register's text keeps at least 4.5:1 contrast with what is behind it (the
+    theme puts notebook HTML outputs on a light slab)."""
+    context = touch_context(browser)
+    page, _, _ = open_page(context, f"{server}/chapters/register.html", server)
+    page.evaluate("() => { document.documentElement.dataset.theme = 'dark'; document.documentElement.dataset.mode = 'dark'; }")
+    ratios = {s: page.evaluate(CONTRAST, s) for s in ("table.claim-register .claim-text", "table.claim-register .claim-details")}
+    context.close()
+    assert all(r >= 4.5 for r in ratios.values()), ratios
