@@ -1,5 +1,5 @@
-"""Screenshots of the introduction, the claim register and one chapter at phone width (390 px)
-and desktop width (1280 px), from the built book (`make book` first).
+"""Screenshots of the top of every page of the book at phone width (390 x 844) and desktop width
+(1366 x 900), from the built book (`make book` first), plus the phone menu opened.
 
     .venv/bin/python bench/screenshots.py            # writes bench/screenshots/*.png
 
@@ -22,11 +22,21 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
 OUT = ROOT / "bench" / "screenshots"
-PAGES = {"introduction": "chapters/introduction.html", "register": "chapters/register.html",
-         "chapter-neural-signalling": "chapters/neural_signalling.html"}
-WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
-# The register is shown where its table starts, the chapter at its first wide table.
-SCROLL_TO = {"register": "table.claim-register", "chapter-neural-signalling": ".table-scroll"}
+
+def book_pages() -> dict[str, str]:
+    """Every page in the table of contents, named by its file: index, introduction, ..."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    docs = [toc["root"]] + [c["file"] for part in toc["parts"] for c in part["chapters"]]
+    return {doc.rsplit("/", 1)[-1].replace("_", "-"): f"{doc}.html" for doc in docs}
+
+
+PAGES = book_pages()
+WIDTHS = {"phone": (390, 844), "desktop": (1366, 900)}
+# Besides each page's top: the register where its table starts, a chapter at its first wide table.
+SCROLL_TO = {"register-table": ("chapters/register.html", "table.claim-register"),
+             "neural-signalling-table": ("chapters/neural_signalling.html", ".table-scroll")}
 
 
 class Quiet(http.server.SimpleHTTPRequestHandler):
@@ -59,21 +69,31 @@ def main() -> int:
             "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
             "--disable-sync", "--no-first-run"])
         for width_name, (width, height) in WIDTHS.items():
-            context = browser.new_context(viewport={"width": width, "height": height})
+            phone = width_name == "phone"
+            context = browser.new_context(viewport={"width": width, "height": height}, has_touch=phone,
+                                          is_mobile=phone)
             page = context.new_page()
-            for name, relative in PAGES.items():
+            shots = [(name, relative, None) for name, relative in PAGES.items()]
+            shots += [(name, relative, selector) for name, (relative, selector) in SCROLL_TO.items()]
+            for name, relative, selector in shots:
                 page.goto(f"{base}/{relative}", wait_until="load")
-                page.evaluate("async () => { if (window.MathJax && MathJax.startup && MathJax.startup.promise) "
-                              "await MathJax.startup.promise; }")
-                if name in SCROLL_TO:
+                if selector:
                     page.evaluate("(s) => { document.querySelector(s).scrollIntoView({block: 'start'}); "
-                                  "window.scrollBy(0, -90); }", SCROLL_TO[name])
-                page.wait_for_timeout(200)
+                                  "window.scrollBy(0, -90); }", selector)
+                page.wait_for_timeout(300)
                 scroll, window = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
                 target = OUT / f"{name}-{width_name}.png"
                 target.write_bytes(small_png(page.screenshot()))
                 print(f"{target.relative_to(ROOT)}: {target.stat().st_size / 1000:.0f} kB; "
                       f"page width {scroll} px in a {window} px window")
+            if width_name == "phone":  # the menu, opened by a tap
+                page.goto(f"{base}/chapters/method.html", wait_until="load")
+                page.locator(".primary-toggle").nth(1).tap()
+                page.wait_for_selector("#pst-primary-sidebar-modal[open]")
+                page.wait_for_timeout(300)
+                target = OUT / "menu-open-phone.png"
+                target.write_bytes(small_png(page.screenshot()))
+                print(f"{target.relative_to(ROOT)}: menu opened by a tap")
             context.close()
         browser.close()
     httpd.shutdown()

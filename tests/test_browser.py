@@ -25,13 +25,13 @@ import pytest
 
 from conftest import ROOT
 
-pytestmark = [pytest.mark.browser, pytest.mark.build]
+pytestmark = [pytest.mark.browser, pytest.mark.build, pytest.mark.slow]
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 INSTALL_HINT = "install Debian's browser with `sudo apt-get install chromium` to run the browser tests"
 AXE_JS = Path(os.environ.get("CLAIMCHECK_AXE_JS") or ROOT / ".venv" / "node" / "node_modules" / "axe-core" / "axe.min.js")
 AXE_HINT = "install axe-core with `make env` (needs npm: `sudo apt-get install npm`)"
-DESKTOP = {"width": 1280, "height": 900}
+DESKTOP = {"width": 1366, "height": 900}
 PHONE = {"width": 390, "height": 844}
 
 
@@ -156,11 +156,9 @@ def finish_axe(result: dict) -> None:
         page.close()
 
 
-@pytest.fixture(scope="module")
-def desktop_reports(built_book, server, browser) -> dict[str, dict]:
-    """Every page visited once at desktop width; axe findings included when axe-core is installed."""
+def _reports(built_book, server, browser, viewport) -> dict[str, dict]:
     axe_js = axe_or_skip()
-    context = fresh_state_context(browser)
+    context = fresh_state_context(browser, viewport)
     reports, pending = {}, []
     for relative in html_pages(built_book):
         report = visit(context, f"{server}/{relative}", server, axe_js)
@@ -175,13 +173,29 @@ def desktop_reports(built_book, server, browser) -> dict[str, dict]:
     return reports
 
 
+@pytest.fixture(scope="module")
+def desktop_reports(built_book, server, browser) -> dict[str, dict]:
+    """Every page visited once at desktop width; axe findings included when axe-core is installed."""
+    return _reports(built_book, server, browser, DESKTOP)
+
+
+@pytest.fixture(scope="module")
+def phone_reports(built_book, server, browser) -> dict[str, dict]:
+    """The same at phone width (390 px), where the layout and the visible controls differ."""
+    return _reports(built_book, server, browser, PHONE)
+
+
+WIDTHS = pytest.mark.parametrize("reports_at", ["desktop_reports", "phone_reports"], ids=["desktop", "phone"])
+
+
 def test_pages_exist(built_book):
     pages = html_pages(built_book)
     assert "index.html" in pages and "chapters/data.html" in pages
 
 
-def test_every_page_opens_cleanly_and_offline(desktop_reports):
-    report = desktop_reports
+@WIDTHS
+def test_every_page_opens_cleanly_and_offline(request, reports_at):
+    report = request.getfixturevalue(reports_at)
     for relative, outcome in report.items():
         assert outcome["title"].strip(), f"{relative}: empty <title>"
         assert outcome["errors"] == [], f"{relative}: console errors {outcome['errors']}"
@@ -190,11 +204,12 @@ def test_every_page_opens_cleanly_and_offline(desktop_reports):
     assert report["index.html"]["h1"].startswith("Leg exercise")
 
 
-def test_axe_finds_no_serious_or_critical_problem(desktop_reports):
+@WIDTHS
+def test_axe_finds_no_serious_or_critical_problem(request, reports_at):
     if not AXE_JS.is_file():
         pytest.skip(f"axe-core not installed: {AXE_HINT}")
     found = {}
-    for relative, outcome in desktop_reports.items():
+    for relative, outcome in request.getfixturevalue(reports_at).items():
         assert "axe" in outcome, f"{relative}: axe did not run"
         bad = [v for v in outcome["axe"] if v["impact"] in ("serious", "critical")]
         if bad:

@@ -39,7 +39,9 @@ def test_cff_agrees_with_the_book_config():
     cff = yaml.safe_load((ROOT / "CITATION.cff").read_text())
     config = yaml.safe_load((ROOT / "_config.yml").read_text())
     assert cff["title"] == config["title"]
-    assert cff["url"] == config["html"]["baseurl"] == cff["preferred-citation"]["url"]
+    # One published address, or none anywhere while the book is unpublished.
+    address = config["html"]["baseurl"] or None
+    assert cff.get("url") == address == cff["preferred-citation"].get("url")
     assert cff["preferred-citation"]["version"] == cff["version"]
     assert str(cff["preferred-citation"]["year"]) == str(cff["date-released"])[:4]
     assert re.fullmatch(r"\d+\.\d+\.\d+", cff["version"])
@@ -52,8 +54,10 @@ def test_bibtex_entry_parses_and_carries_the_page():
     (key, record), = parsed.entries.items()
     assert key == f"claimcheck{meta.year}register"
     assert record.type == "incollection"
-    assert record.fields["url"] == meta.page_url("chapters/register")
+    assert record.fields.get("url") == (meta.page_url("chapters/register") if meta.published else None)
     assert record.fields["booktitle"].strip("{}") == meta.title
+    assert record.fields["version"] == meta.version  # a version field, not "version 0.1.0 edition"
+    assert "edition" not in record.fields
     assert meta.version in record.fields["note"]
     assert r"\&" in record.fields["title"] and r"data\_files" in record.fields["title"]
 
@@ -61,7 +65,29 @@ def test_bibtex_entry_parses_and_carries_the_page():
 def test_whole_book_is_cited_as_a_book_level_entry():
     meta = bookmeta.read(ROOT)
     assert citation.bibtex(meta, "index", meta.title).startswith("@misc{")
-    assert citation.reference(meta, "index", meta.title).endswith(meta.page_url("index"))
+    reference = citation.reference(meta, "index", meta.title)
+    assert f"(version {meta.version})" in reference
+    if meta.published:
+        assert reference.endswith(meta.page_url("index"))
+    else:
+        assert "http" not in reference and "example.org" not in reference
+
+
+def test_an_unpublished_book_carries_no_address(tmp_path):
+    import shutil
+
+    for name in ("CITATION.cff", "_config.yml"):
+        shutil.copy(ROOT / name, tmp_path / name)
+    config = (tmp_path / "_config.yml").read_text()
+    (tmp_path / "_config.yml").write_text(re.sub(r'baseurl: ".*"', 'baseurl: ""', config))
+    meta = bookmeta.read(tmp_path)
+    entry = citation.bibtex(meta, "chapters/register", "The claim register")
+    assert "url" not in parse_string(entry, "bibtex").entries[f"claimcheck{meta.year}register"].fields
+    assert "http" not in citation.reference(meta, "chapters/register", "The claim register")
+    (tmp_path / "_config.yml").write_text(re.sub(r'baseurl: ".*"', 'baseurl: "https://books.example/cc/"', config))
+    published = bookmeta.read(tmp_path)
+    assert citation.reference(published, "chapters/register", "The claim register").endswith(
+        "https://books.example/cc/chapters/register.html")
 
 
 @pytest.mark.build
@@ -77,7 +103,7 @@ def test_every_page_has_a_cite_section_matching_its_download(built_book):
         assert download.is_file(), download
         parsed = parse_string(download.read_text(), "bibtex")
         (record,) = parsed.entries.values()
-        assert record.fields["url"] == meta.page_url(docname)
+        assert record.fields.get("url") == (meta.page_url(docname) if meta.published else None)
         # The entry shown on the page (as highlighted code) is the same text as the download.
         shown = re.sub(r"<[^>]+>", "", page.read_text(encoding="utf-8"))
         first_line = download.read_text().splitlines()[0]

@@ -18,7 +18,7 @@ import yaml
 ROOT = Path(__file__).resolve().parents[1]
 INSTALL_HINT = ("install with `sudo apt-get install texlive-latex-recommended texlive-latex-extra "
                 "texlive-fonts-recommended tex-gyre latexmk poppler-utils`")
-pytestmark = pytest.mark.build
+pytestmark = [pytest.mark.build, pytest.mark.slow]
 
 
 def need(tool: str) -> None:
@@ -81,3 +81,40 @@ def test_each_chapter_keeps_its_figures(pdf_build, built_book):
         assert match >= html_figures, f"{docname}: {html_figures} figures on the web page, {match} in the PDF"
         if docname in chapter_docs("Claim clusters") or docname == "chapters/register":
             assert match >= 1, f"{docname} has no figure in the PDF"
+
+
+OBJECT_REPR = re.compile(r"<[\w.]+ (object )?at 0x[0-9a-fA-F]+>|<pandas\.io\.formats\.style\.Styler")
+CODE_LINE = re.compile(
+    r"^\s*(import [\w.]+|from [\w.]+ import \w"
+    r"|.*\bglue\(|.*\bplt\.\w+\(|.*\.fit\(|def \w+\(.*\):|for \w+(, \w+)* in .*:$"
+    r"|[a-z_][a-z0-9_]*(\[[^\]]*\])? = [\w.]*[(\[{\"']"
+    r"|[a-z_][a-z0-9_]*\.(style|loc|iloc|assign|apply|groupby)\b)")
+
+
+def pdf_text(pdf) -> str:
+    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+
+
+def code_lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if CODE_LINE.match(line)]
+
+
+def test_code_line_check_catches_code_and_spares_prose():
+    sample = """import numpy as np
+glue("neural_n", n)
+fit = smf.ols("y ~ x", data).fit()
+The hazard ratio was 0.8 (95% CI 0.7 to 0.9), p = 0.03, in 12 trials.
+Two trials (n = 120) reported it."""
+    assert code_lines(sample) == ["import numpy as np", 'glue("neural_n", n)', 'fit = smf.ols("y ~ x", data).fit()']
+    assert OBJECT_REPR.search("<pandas.io.formats.style.Styler at 0x7f3a2c1d0>")
+
+
+def test_pdf_has_no_code_and_no_object_reprs(pdf_build):
+    """The PDF reads like the book: tables as tables (not a Python object's repr), no code cells."""
+    text = pdf_text(pdf_build / "book.pdf")
+    reprs = OBJECT_REPR.findall(text)
+    assert reprs == [], f"{len(reprs)} object reprs in the PDF"
+    assert code_lines(text) == []
+    # and the tables are there: the register's column headings and the glossary
+    flat = re.sub(r"\s+", " ", text)
+    assert "Glossary" in flat and "HbA1c" in flat

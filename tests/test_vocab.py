@@ -1,11 +1,71 @@
-"""Every code the descriptor allows has reader words, and unknown codes fail loudly."""
+"""The one map from vocabulary codes to reader words covers every code the data can hold."""
+
+from __future__ import annotations
 
 import pandas as pd
 import pytest
+import yaml
 
+from claimcheck import vocab
+from conftest import ROOT
 from claimcheck.datapackage import read_descriptor, resource_descriptor
-from claimcheck.vocab import LABELS, label, labelled
+from claimcheck.vocab import KIND_LABELS, label, labelled
 
+
+def descriptor_codes() -> set[str]:
+    descriptor = yaml.safe_load((ROOT / "data" / "datapackage.yaml").read_text(encoding="utf-8"))
+    codes = set()
+    for resource in descriptor["resources"]:
+        for field in resource["schema"]["fields"]:
+            for value in (field.get("constraints") or {}).get("enum") or []:
+                if isinstance(value, str) and vocab.is_code(value):
+                    codes.add(value)
+    return codes
+
+
+def test_every_enumerated_code_has_reader_words():
+    missing = sorted(c for c in descriptor_codes() if c not in vocab.LABELS)
+    assert missing == []
+
+
+def test_flags_in_the_flag_pattern_have_reader_words():
+    for flag in ("advice_beyond_evidence", "causal_from_correlational", "animal_to_human"):
+        assert not vocab.is_code(vocab.label(flag))
+
+
+def test_label_passes_words_and_rejects_unknown_codes():
+    assert vocab.label("systematic_review_meta_analysis") == "systematic review or meta-analysis"
+    assert vocab.label("mouse") == "mouse"
+    assert vocab.label("animal_to_human; advice_beyond_evidence").count(";") == 1
+    with pytest.raises(KeyError, match="brand_new_code"):
+        vocab.label("brand_new_code")
+
+
+def test_readable_relabels_columns_and_values():
+    frame = pd.DataFrame({"claim_id": ["C01"], "evidence_type": ["human_randomised_trial"], "n": [3]})
+    out = vocab.readable(frame)
+    assert list(out.columns) == ["claim", "evidence type", "n"]
+    assert out.iloc[0, 1] == "randomised trials in people"
+    assert not any(vocab.is_code(c) for c in out.columns)
+
+
+def test_table_cards_label_every_cell_with_its_column():
+    from claimcheck.notebook import Table
+
+    frame = pd.DataFrame({"study": ["A & B", "C"], "estimate": [1.5, 2.25]})
+    html = Table(frame, caption="Studies", cards=True)._repr_html_()
+    assert "claimcheck-cards" in html
+    assert html.count('data-label="study"') == 2 and html.count('data-label="estimate"') == 2
+    assert "claimcheck-cards" not in Table(frame)._repr_html_()
+
+
+def test_numeric_cells_are_marked_so_they_do_not_wrap():
+    from claimcheck.reader_ext import is_numeric_text, mark_numeric_cells
+
+    assert is_numeric_text("1.23 (0.45 to 2.01)") and is_numeric_text("−0.5 [−1.1, 0.2]")
+    assert not is_numeric_text("mouse") and not is_numeric_text("HbA1c 7.1%")
+    marked = mark_numeric_cells('<td class="data row0">0.53 (0.1 to 0.9)</td><td>text</td><td>12</td>')
+    assert marked == '<td class="num data row0">0.53 (0.1 to 0.9)</td><td>text</td><td class="num">12</td>'
 
 @pytest.mark.parametrize("resource, field, kind", [
     ("neural_estimates", "source_tier", "source_tier"),
@@ -27,11 +87,11 @@ def test_every_allowed_code_has_words(resource, field, kind):
 
 def test_lists_and_unknown_codes():
     assert label("animal_to_human; causal_from_correlational", "flags") == (
-        "animal findings stated as true of people; causal wording from correlational data")
-    with pytest.raises(KeyError, match="no reader label for code 'zebra'"):
+        "inference to humans from animal or cell studies; causal wording from correlational data")
+    with pytest.raises(KeyError, match="no reader label for code 'zebra' in vocabulary 'species'"):
         label("zebra", "species")
     with pytest.raises(KeyError, match="unknown vocabulary"):
         label("human", "planets")
     frame = labelled(pd.DataFrame({"design": ["animal"], "x": [1]}), {"design": "design"})
     assert frame.loc[0, "design"] == "animal study" and frame.loc[0, "x"] == 1
-    assert set(LABELS["evidence_type"]) >= {"none", "animal"}
+    assert set(KIND_LABELS["evidence_type"]) >= {"none", "animal"}

@@ -1,7 +1,9 @@
 """The book's identity, read from the one place each fact lives.
 
 Version, release date, title and authors come from ``CITATION.cff``; the published address
-comes from ``html.baseurl`` in ``_config.yml``.
+comes from ``html.baseurl`` in ``_config.yml``. While that address is not set (the book is not
+published yet), nothing carries an address: links between the book's own files are relative,
+and cite boxes give title and version only.
 """
 
 from __future__ import annotations
@@ -41,8 +43,13 @@ class BookMeta:
     base_url: str
     licence: str
 
+    @property
+    def published(self) -> bool:
+        return bool(self.base_url)
+
     def page_url(self, docname: str, anchor: str = "") -> str:
-        url = f"{self.base_url.rstrip('/')}/{docname}.html"
+        """The page's address; relative to the book's root while no address is set."""
+        url = f"{self.base_url.rstrip('/')}/{docname}.html" if self.base_url else f"{docname}.html"
         return f"{url}#{anchor}" if anchor else url
 
     @property
@@ -55,8 +62,9 @@ def read(root: Path | None = None) -> BookMeta:
     cff = _load_yaml(root / "CITATION.cff")
     config = _load_yaml(root / "_config.yml")
     base_url = (config.get("html") or {}).get("baseurl") or ""
-    if not base_url.startswith("https://"):
-        raise ValueError("_config.yml: html.baseurl must be the https address the book is published at")
+    if base_url and not base_url.startswith("https://"):
+        raise ValueError("_config.yml: html.baseurl must be empty (not published yet) or the https "
+                         "address the book is published at")
     authors = tuple(a.get("name") or f"{a['given-names']} {a['family-names']}" for a in cff["authors"])
     return BookMeta(
         title=cff["title"],

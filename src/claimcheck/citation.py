@@ -1,5 +1,6 @@
 """How to cite a page of the book: a formatted reference and a BibTeX entry, generated from
-the book's metadata (``CITATION.cff`` and ``html.baseurl``) and the page's own title."""
+the book's metadata (``CITATION.cff`` and ``html.baseurl``) and the page's own title. While the
+book has no published address, references give title and version and no address."""
 
 from __future__ import annotations
 
@@ -24,10 +25,11 @@ def bibtex(meta: BookMeta, docname: str, title: str, anchor: str = "") -> str:
         ("title", "{" + _bibtex_escape(title) + "}"),
         ("booktitle", "{" + _bibtex_escape(meta.title) + "}"),
         ("year", meta.year),
-        ("edition", f"version {meta.version}"),
-        ("url", meta.page_url(docname, anchor)),
+        ("version", meta.version),
+        ("url", meta.page_url(docname, anchor) if meta.published else ""),
         ("note", f"Version {meta.version}, released {meta.date_released}"),
     ]
+    fields = [(name, value) for name, value in fields if value]
     body = ",\n".join(f"  {name:<9} = {{{value}}}" for name, value in fields)
     entry_type = "misc" if docname == "index" else "incollection"
     key = bibtex_key(meta, docname) + (anchor.replace("-", "") if anchor else "")
@@ -37,7 +39,7 @@ def bibtex(meta: BookMeta, docname: str, title: str, anchor: str = "") -> str:
 def reference(meta: BookMeta, docname: str, title: str, anchor: str = "") -> str:
     """A plain-text reference in author-year style."""
     authors = "; ".join(meta.authors)
-    url = meta.page_url(docname, anchor)
+    url = f" {meta.page_url(docname, anchor)}" if meta.published else ""
     if docname == "index":
-        return f"{authors} ({meta.year}). {meta.title} (version {meta.version}). {url}"
-    return f"{authors} ({meta.year}). {title}. In: {meta.title} (version {meta.version}). {url}"
+        return f"{authors} ({meta.year}). {meta.title} (version {meta.version}).{url}"
+    return f"{authors} ({meta.year}). {title}. In: {meta.title} (version {meta.version}).{url}"

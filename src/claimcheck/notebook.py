@@ -169,19 +169,39 @@ def stable_styler_ids(shell=None) -> bool:
     return True
 
 
+def _label_cells(table: str, columns: list[str]) -> str:
+    """Give each body cell a ``data-label`` with its column name (shown before it on a card)."""
+    import html as _html
+    import re
+
+    def label_row(match):
+        cells = iter(columns)
+        return re.sub(r"<td>", lambda _: f'<td data-label="{_html.escape(next(cells, ""), quote=True)}">',
+                      match.group(0))
+
+    head, _, body = table.partition("<tbody>")
+    return head + "<tbody>" + re.sub(r"<tr>.*?</tr>", label_row, body, flags=re.S) if body else table
+
+
 class Table:
     """A table that reads well in both editions: HTML (with links kept) on the web, a Markdown
     table in the PDF. ``caption`` becomes the HTML caption (screen readers announce it).
 
     Every cell is HTML-escaped except cells made with :func:`link` (``markupsafe.Markup``).
     ``escape=False`` turns escaping off for trusted, code-written markup only: never for text
-    that comes from a data file."""
+    that comes from a data file.
 
-    def __init__(self, frame, caption: str = "", escape: bool = True, float_format: str = "{:.3g}"):
+    ``cards=True`` is for record-like tables (one row per study, claim or file): on a phone each
+    row becomes a card that labels every value with its column name, instead of a table that
+    scrolls sideways."""
+
+    def __init__(self, frame, caption: str = "", escape: bool = True, float_format: str = "{:.3g}",
+                 cards: bool = False):
         self.frame = frame
         self.caption = caption
         self.escape = escape
         self.float_format = float_format
+        self.cards = cards
 
     def _formatted(self):
         frame = self.frame.copy()
@@ -199,7 +219,10 @@ class Table:
         if self.escape:  # escaped here, cell by cell, so that links made by link() survive
             frame = frame.map(lambda v: str(escape(v)))
             frame.columns = [str(escape(c)) for c in frame.columns]
-        table = frame.to_html(index=False, escape=False, border=0, classes="claimcheck-table")
+        classes = "claimcheck-table claimcheck-cards" if self.cards else "claimcheck-table"
+        table = frame.to_html(index=False, escape=False, border=0, classes=classes)
+        if self.cards:
+            table = _label_cells(table, [str(c) for c in self.frame.columns])
         if self.caption:
             table = table.replace(">", f"><caption>{_html.escape(self.caption)}</caption>", 1)
         return f'<div class="table-wrap">{table}</div>'

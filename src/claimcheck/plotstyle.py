@@ -49,8 +49,52 @@ def contrast_ratio(colour_a: str, colour_b: str = "#FFFFFF") -> float:
     return (lighter + 0.05) / (darker + 0.05)
 
 
+# Figures on phones. A figure is shown at most as wide as the text column: about 342 CSS px on
+# a 390 px phone. An SVG figure W inches wide is W * 72 units wide, and a font of s units is
+# drawn at s * 342 / (W * 72) CSS px there; so text of at least 9 CSS px needs
+# s >= 9 * W * 72 / 342 = 1.9 * W. At the default width of 4.8 inches that is 9.1 (9.7 with the
+# margin a tight bounding box adds): the smallest text (ticks, legends) is 10. Wider figures need
+# larger text or, for several panels, panels stacked one above the other.
+PHONE_TEXT_WIDTH_PX = 342
+MIN_PHONE_TEXT_PX = 9.0
+FIGURE_WIDTH = 4.8
+SMALLEST_FONT = 10.0
+
+
+def smallest_legible_font(width_inches: float) -> float:
+    """Smallest font size (points) still at least 9 CSS px when a figure ``width_inches`` wide
+    is shown at phone width."""
+    return MIN_PHONE_TEXT_PX * width_inches * 72 / PHONE_TEXT_WIDTH_PX
+
+
+def use_phone_friendly_output(shell=None) -> bool:
+    """Notebook figures as SVG (vector, sharp on every screen; text kept as text so it stays
+    small and can be measured) for the web, plus a PNG at twice the resolution for the PDF
+    (pdflatex cannot include SVG). SVG output is made deterministic: fixed ids (``svg.hashsalt``)
+    and no date. Returns False outside IPython."""
+    try:
+        from IPython import get_ipython
+        import matplotlib_inline  # noqa: F401
+    except ImportError:
+        return False
+    shell = shell or get_ipython()
+    if shell is None or not hasattr(shell, "display_formatter"):
+        return False
+    import matplotlib.pyplot  # noqa: F401  (activates the inline backend, which resets formats)
+    from IPython.core.pylabtools import select_figure_formats
+    from matplotlib_inline.config import InlineBackend
+
+    options = {"bbox_inches": "tight", "metadata": {"Date": None}}
+    config = InlineBackend.instance()
+    config.figure_formats = {"svg", "retina"}
+    config.print_figure_kwargs = options
+    select_figure_formats(shell, {"svg", "retina"}, **options)
+    return True
+
+
 def apply() -> None:
-    """Set the book's matplotlib defaults, stable ids for pandas tables
+    """Set the book's matplotlib defaults, figure output for phones and the PDF
+    (:func:`use_phone_friendly_output`), stable ids for pandas tables
     (:func:`claimcheck.notebook.stable_styler_ids`) and HTML escaping in every pandas Styler
     (:func:`claimcheck.notebook.escape_styler_html`); call once at the top of every notebook."""
     import matplotlib as mpl
@@ -59,16 +103,23 @@ def apply() -> None:
 
     stable_styler_ids()
     escape_styler_html()
+    use_phone_friendly_output()
 
     mpl.rcParams.update(
         {
             "axes.prop_cycle": mpl.cycler(color=CYCLE),
-            "figure.figsize": (6.4, 4.0),
+            "figure.figsize": (FIGURE_WIDTH, 3.4),
             "figure.dpi": 100,
             "savefig.dpi": 100,
-            "font.size": 10,
-            "axes.titlesize": 11,
-            "axes.labelsize": 10,
+            "font.size": 10.5,
+            "axes.titlesize": 11.5,
+            "axes.labelsize": 10.5,
+            "xtick.labelsize": SMALLEST_FONT,
+            "ytick.labelsize": SMALLEST_FONT,
+            "legend.fontsize": SMALLEST_FONT,
+            "legend.title_fontsize": SMALLEST_FONT,
+            # Text stays text in SVG: smaller files, selectable, and its size can be checked.
+            "svg.fonttype": "none",
             "axes.spines.top": False,
             "axes.spines.right": False,
             "axes.grid": True,
@@ -102,7 +153,7 @@ def forest(ax, labels: Sequence[str], estimates: Sequence[float], lows: Sequence
     return ax
 
 
-def new_figure(width: float = 6.4, height: float = 4.0):
+def new_figure(width: float = FIGURE_WIDTH, height: float = 3.4):
     import matplotlib.pyplot as plt
 
     apply()

@@ -272,8 +272,9 @@ def rests_on_secondary(row: dict, tiers: dict[str, list[str]]) -> bool:
 # --- JSON --------------------------------------------------------------------------------------
 
 def claim_citation(record: dict, meta: BookMeta) -> str:
+    address = f" {record['register_url']}" if meta.published else ""
     return (f"{'; '.join(meta.authors)} ({meta.year}). Claim {record['claim_id']}: {record['claim']} "
-            f"In: {meta.title} (version {meta.version}). {record['register_url']}")
+            f"In: {meta.title} (version {meta.version}).{address}")
 
 
 def _record(row: dict, meta: BookMeta, changes: dict, bibliography: dict, tiers: dict) -> dict:

@@ -116,9 +116,13 @@ def add_cite_section(app, doctree, docname):
     section += nodes.paragraph(text=citation.reference(meta, docname, title))
     intro = nodes.paragraph()
     intro += nodes.Text("BibTeX (copy with the button, or download ")
-    intro += nodes.raw("", f'<a href="{bib_href}" download>{docname.rsplit("/", 1)[-1]}.bib</a>', format="html")
-    bib_url = meta.page_url("_cite/" + docname.replace("/", "_")).removesuffix(".html") + ".bib"
-    intro += nodes.raw("", r"the .bib file at \url{" + bib_url + "}", format="latex")
+    bib_name = docname.replace("/", "_") + ".bib"  # the link text is the name the file is saved as
+    intro += nodes.raw("", f'<a href="{bib_href}" download="{bib_name}">{bib_name}</a>', format="html")
+    if meta.base_url:
+        bib_url = meta.page_url("_cite/" + docname.replace("/", "_")).removesuffix(".html") + ".bib"
+        intro += nodes.raw("", r"the .bib file at \url{" + bib_url + "}", format="latex")
+    else:
+        intro += nodes.raw("", "the file " + bib_name.replace("_", r"\_") + " of the HTML edition", format="latex")
     intro += nodes.Text("):")
     section += intro
     block = nodes.literal_block(entry, entry, language="bibtex")
@@ -542,8 +546,9 @@ def _assets_fingerprint() -> str:
 
     digest = hashlib.sha256()
     here = Path(__file__).parent
-    for path in sorted([*here.glob("static/*"), *here.glob("templates/*")]):
-        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    for path in sorted([*here.glob("static/**/*"), *here.glob("templates/**/*")]):
+        if path.is_file():
+            digest.update(path.relative_to(here).as_posix().encode() + b"\0" + path.read_bytes())
     return digest.hexdigest()
 
 
