@@ -19,9 +19,9 @@ from pathlib import Path
 import nbformat
 import pytest
 import yaml
-from test_build import mini_book
 
 from conftest import copy_sources, run_build, start_build
+from test_build import mini_book
 
 pytestmark = [pytest.mark.slow, pytest.mark.build]
 

@@ -7,9 +7,9 @@ import pytest
 import yaml
 
 from claimcheck import vocab
-from conftest import ROOT
 from claimcheck.datapackage import read_descriptor, resource_descriptor
 from claimcheck.vocab import KIND_LABELS, label, labelled
+from conftest import ROOT
 
 
 def descriptor_codes() -> set[str]:

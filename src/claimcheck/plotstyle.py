@@ -73,8 +73,8 @@ def use_phone_friendly_output(shell=None) -> bool:
     (pdflatex cannot include SVG). SVG output is made deterministic: fixed ids (``svg.hashsalt``)
     and no date. Returns False outside IPython."""
     try:
-        from IPython import get_ipython
         import matplotlib_inline  # noqa: F401
+        from IPython import get_ipython
     except ImportError:
         return False
     shell = shell or get_ipython()
