@@ -255,7 +255,9 @@ def test_claimreviews_carry_what_aggregators_require(claims, meta):
     assert len(reviews) == len(register.whole_claims(claims))
     for review in reviews:
         assert review["@type"] == "ClaimReview" and review["claimReviewed"]
-        assert review["url"].startswith("https://") and "#claim-c" in review["url"]
+        # Absolute once the book has an address (html.baseurl); until then no fake domain is used.
+        prefix = "https://" if meta.published else "chapters/register.html"
+        assert review["url"].startswith(prefix) and "#claim-c" in review["url"]
         assert review["author"] and all(a["name"] for a in review["author"])
         assert re.fullmatch(r"\d{4}-\d{2}-\d{2}", review["datePublished"])
         item = review["itemReviewed"]

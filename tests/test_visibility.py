@@ -40,7 +40,6 @@ PENDING = {
     "data.ipynb": "chapter adopts the visibility rule in integration",
     "oxygen_metabolism.ipynb": "chapter adopts the visibility rule in integration",
     "other_claims.ipynb": "chapter adopts the visibility rule in integration",
-    "register.ipynb": "chapter adopts the visibility rule in integration",
 }
 
 

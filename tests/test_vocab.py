@@ -93,5 +93,5 @@ def test_lists_and_unknown_codes():
     with pytest.raises(KeyError, match="unknown vocabulary"):
         label("human", "planets")
     frame = labelled(pd.DataFrame({"design": ["animal"], "x": [1]}), {"design": "design"})
-    assert frame.loc[0, "design"] == "animal study" and frame.loc[0, "x"] == 1
+    assert frame.loc[0, "design"] == "animal experiments" and frame.loc[0, "x"] == 1
     assert set(KIND_LABELS["evidence_type"]) >= {"none", "animal"}
