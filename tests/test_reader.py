@@ -228,8 +228,6 @@ def raw_codes_in_tables(html: str) -> list[str]:
 
 
 TABLE_CODES_PENDING = {
-    "chapters/data.html": "the data appendix adopts claimcheck.vocab in integration",
-    "chapters/oxygen_metabolism.html": "chapter adopts claimcheck.vocab in integration",
 }
 
 
@@ -266,9 +264,6 @@ FIGURE_TEXT = """async (img) => {
 }"""
 
 FIGURE_PENDING = {
-    "chapters/oxygen_metabolism.html": "chapter's figures (up to 9.6 in wide, 8-9 pt labels) adopt plotstyle in integration",
-    "chapters/other_claims.html": "chapter's figure (6.4 in wide) adopts plotstyle in integration",
-    "chapters/register.html": "register figure (6.4 in wide) adopts plotstyle in integration",
 }
 FIGURE_PAGES = ["chapters/neural_signalling.html", "chapters/oxygen_metabolism.html",
                 "chapters/diabetes_fitness.html", "chapters/other_claims.html", "chapters/register.html"]

@@ -36,11 +36,7 @@ MODEL_WORDS = (".fit(", "smf.", "sm.", "ols(", "logit(", "glm(", "power.", "cons
 
 # Chapters written before the rule: each adopts it when it is merged (then its case passes,
 # and strict xfail makes the test fail until this list is shortened).
-PENDING = {
-    "data.ipynb": "chapter adopts the visibility rule in integration",
-    "oxygen_metabolism.ipynb": "chapter adopts the visibility rule in integration",
-    "other_claims.ipynb": "chapter adopts the visibility rule in integration",
-}
+PENDING: dict[str, str] = {}
 
 
 def _call_name(node) -> str:
@@ -57,6 +53,9 @@ def _is_plumbing(statement) -> bool:
             return True  # showing a table or value
         return isinstance(value, ast.Call) and _call_name(value) in PLUMBING_CALLS
     if isinstance(statement, (ast.Assign, ast.AnnAssign)):
+        targets = statement.targets if isinstance(statement, ast.Assign) else [statement.target]
+        if any(isinstance(t, ast.Name) and t.id.isupper() and len(t.id) > 1 for t in targets):
+            return False  # a constant in capitals states an assumption (a parameters cell), not plumbing
         value = statement.value
         if isinstance(value, ast.Call):
             return _call_name(value) in PLUMBING_CALLS
@@ -129,6 +128,7 @@ def test_rule_recognises_plumbing_verdicts_and_models(tmp_path):
         ([], "fit = smf.ols('y ~ x', data).fit()\nfit.params"),  # a model, shown: right
         ([], "x = data['y'].mean() * 2\nx"),  # shown, no model, no assumption: wrong
         (["remove-input"], "verdict_table(claims, ['C01'])"),
+        ([], "ALPHA = 0.05\nSTART = '1971-01-01'"),  # a parameters cell of constants: an assumption, shown
     ]
     notebook = nbformat.v4.new_notebook()
     notebook.cells = [nbformat.v4.new_code_cell(source, metadata={"tags": tags}) for tags, source in cells]

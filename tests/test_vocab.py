@@ -95,3 +95,12 @@ def test_lists_and_unknown_codes():
     frame = labelled(pd.DataFrame({"design": ["animal"], "x": [1]}), {"design": "design"})
     assert frame.loc[0, "design"] == "animal experiments" and frame.loc[0, "x"] == 1
     assert set(KIND_LABELS["evidence_type"]) >= {"none", "animal"}
+
+
+def test_codes_as_code_marks_codes_and_escapes_the_rest():
+    from claimcheck.vocab import codes_as_code
+
+    shown = codes_as_code("one of claim_id, <b>x</b> & plain words")
+    assert str(shown) == "one of <code>claim_id</code>, &lt;b&gt;x&lt;/b&gt; &amp; plain words"
+    assert str(codes_as_code(None)) == ""
+    assert str(codes_as_code("estimate", whole=True)) == "<code>estimate</code>"

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import html
 import json
+import textwrap
 from pathlib import Path
 
 import pandas as pd
 
-from . import rubric
+from . import plotstyle, rubric, vocab
 from .bookmeta import BookMeta
 from .datapackage import DataValidationError, Problem, find_data_dir, read_descriptor, resource_descriptor
 
@@ -699,8 +700,10 @@ def verdict_chart(claims: pd.DataFrame):
 
     by_cluster = verdict_counts(claims, "cluster")
     by_type = verdict_counts(claims, "evidence_type")
-    by_type.index = ["no body of evidence" if i == "none" else str(i).replace("_", " ") for i in by_type.index]
-    fig, axes = plt.subplots(2, 1, figsize=(6.4, 5.2))
+    by_type.index = ["no body of evidence" if i == "none" else vocab.label(i, "evidence_type") for i in by_type.index]
+    # Phone width (plotstyle's default), panels stacked; long evidence words wrap onto two lines.
+    by_type.index = [textwrap.fill(str(i), 22) for i in by_type.index]
+    fig, axes = plt.subplots(2, 1, figsize=(plotstyle.FIGURE_WIDTH, 6.2))
     stacked_bars(axes[0], by_cluster, "By claim cluster")
     stacked_bars(axes[1], by_type, "By strongest evidence type")
     shown = [v for v in VERDICT_ORDER if v in by_cluster.columns or v in by_type.columns]

@@ -86,6 +86,8 @@ COLUMN_LABELS: dict[str, str] = {
     "starting_certainty": "starting certainty",
     "rated_down": "rated down for",
     "rated_up": "rated up for",
+    "slope_low": "slope, lower 95% limit",
+    "slope_high": "slope, upper 95% limit",
 }
 
 # Any code, whatever its field: the snake_case values of every vocabulary, then column names.
@@ -142,3 +144,17 @@ def readable(frame, columns=None):
     for column in columns:
         out[column] = out[column].map(lambda v: label(v) if isinstance(v, str) else v)
     return out.rename(columns={c: label(c) for c in out.columns if isinstance(c, str)})
+
+
+def codes_as_code(text, whole: bool = False):
+    """``text`` HTML-escaped, with each snake_case code in it (or, with ``whole``, all of it)
+    wrapped in ``<code>``: for tables
+    written for programmers (the data dictionary), where a field name or vocabulary value is
+    shown as the name a program reads, marked as such. Returns ``markupsafe.Markup``, which the
+    book's escaping tables keep as markup."""
+    from markupsafe import Markup, escape
+
+    escaped = str(escape("" if text is None else str(text)))
+    if whole:
+        return Markup(f"<code>{escaped}</code>" if escaped else "")
+    return Markup(_CODE.sub(lambda match: f"<code>{match.group(0)}</code>", escaped))
