@@ -124,8 +124,10 @@ def glossary_entries(built_book: Path) -> list[tuple[str, list[str]]]:
 
 
 EXCLUDED = ("pre", "code", "h1", "h2", "h3", "h4", "h5", "h6", "script", "style", "dt", "figcaption", "caption")
+# Rendered outputs (text_html) and verdict boxes (rendered from the register, the same HTML on a
+# notebook page and through the {verdict-boxes} directive) define their own words in place.
 EXCLUDED_CLASSES = {"cell_input", "text_html", "citation", "footnote", "bibliography", "toctree-wrapper",
-                    "headerlink", "copybtn"}
+                    "headerlink", "copybtn", "verdict-boxes"}
 
 
 def _context_of(node):
