@@ -36,9 +36,10 @@ book: $(STAMP)
 	$(JB) build . $(BUILD_FLAGS)
 	@echo "Book written to _build/html/index.html"
 
-## The fast tier, to run while editing (about 15 s, no book build): lint, unit and data tests.
+## The fast tier, to run while editing (about 16 s on 2 cores, no book build): lint, then the unit and
+## data tests on both cores (pytest-xdist); simulations and notebook executions are marked slow.
 check: lint
-	$(BIN)/python -m pytest -m "not slow" -q -p no:cacheprovider
+	$(BIN)/python -m pytest -m "not slow" -q -p no:cacheprovider -n 2
 
 ## ruff over the package, tests, bench and CI scripts, and over the notebooks' code through nbqa.
 lint: $(STAMP)

@@ -55,6 +55,7 @@ def test_bad_arguments_are_refused():
         power.design_analysis(0.0, 5)
 
 
+@pytest.mark.slow  # a seeded simulation: seconds, so it runs in `make test`, not `make check`
 def test_min_detectable_r_has_the_requested_power_in_a_seeded_simulation():
     # Simulation: purpose is to check the Fisher-z approximation against the exact t-test of r.
     rng = np.random.default_rng(20180523)
@@ -198,6 +199,7 @@ def test_schoenfeld_functions_agree_with_each_other():
         power.events_needed(1.0)
 
 
+@pytest.mark.slow  # a seeded simulation: seconds, so it runs in `make test`, not `make check`
 def test_schoenfeld_power_in_a_seeded_cox_simulation():
     # Simulation: exponential survival, no censoring, HR at the detectable value for 318 events;
     # the share of Cox fits with p < 0.05 should be near 80%.

@@ -126,6 +126,7 @@ def snapshot(folder: Path) -> dict[str, bytes]:
     return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+@pytest.mark.slow  # executes a notebook
 def test_a_rerun_without_changes_reproduces_every_glued_value(tmp_path):
     book = small_book(tmp_path)
     before = snapshot(book / "chapters") | {f"data/{k}": v for k, v in snapshot(book / "data").items()}
@@ -139,6 +140,7 @@ def test_a_rerun_without_changes_reproduces_every_glued_value(tmp_path):
     assert after == before  # chapters/ and data/ are only read
 
 
+@pytest.mark.slow  # executes a notebook
 def test_a_changed_value_moves_exactly_the_numbers_that_depend_on_it(tmp_path):
     book = small_book(tmp_path)
     result = rerun.rerun("demo", {"athletes": "1,2"}, root=book, html=True)
@@ -152,6 +154,7 @@ def test_a_changed_value_moves_exactly_the_numbers_that_depend_on_it(tmp_path):
     assert json.loads((result.folder / "assumptions.json").read_text())["changed"] == {"athletes": [1, 2]}
 
 
+@pytest.mark.slow  # executes a notebook
 def test_a_failing_run_leaves_nothing_behind(tmp_path):
     notebook = nbformat.read(FIXTURE, as_version=4)
     notebook.cells.insert(2, nbformat.v4.new_code_cell('assert hard_watts_per_kg < 5, "the fixture stops here"'))
