@@ -93,8 +93,18 @@ def test_book_prose_does_not_copy_the_post(post_shingles):
         notebook = nbformat.read(path, as_version=4)
         texts[path.name] = "\n".join(c.source for c in notebook.cells if c.cell_type == "markdown")
     for name, text in texts.items():
-        copied = shingles(text) & post_shingles
+        # A quotation in marks (with its locator beside it) is allowed: the rule is against
+        # repeating the post's sentences as our own words.
+        unquoted = re.sub(r'"[^"]{1,400}"|\u201c[^\u201d]{1,400}\u201d', " ", text)
+        copied = shingles(unquoted) & post_shingles
         assert not copied, f"{name} repeats the post word for word: {' '.join(next(iter(copied)))}"
+
+
+def test_quotations_in_marks_are_allowed_but_unquoted_copies_are_not(post_shingles):
+    words = " ".join(next(iter(post_shingles)))
+    assert shingles(words) & post_shingles
+    quoted = re.sub(r'"[^"]{1,400}"|\u201c[^\u201d]{1,400}\u201d', " ", f'The post says "{words}" (paragraph 2).')
+    assert not shingles(quoted) & post_shingles
 
 
 def test_register_dois_are_in_the_bibliography(claims):
