@@ -500,3 +500,11 @@ def test_register_reads_in_dark_mode(server, browser):  # noqa: F811
     ratios = {s: page.evaluate(CONTRAST, s) for s in ("table.claim-register .claim-text", "table.claim-register .claim-details")}
     context.close()
     assert all(r >= 4.5 for r in ratios.values()), ratios
+
+
+def test_the_landing_page_title_is_said_once(built_book):
+    landing = (built_book / "index.html").read_text(encoding="utf-8")
+    title = re.search(r"<title>(.*?)</title>", landing, re.S).group(1)
+    assert "&#8212;" not in title and "\u2014" not in title, title
+    chapter = (built_book / "chapters" / "method.html").read_text(encoding="utf-8")
+    assert "&#8212;" in re.search(r"<title>(.*?)</title>", chapter, re.S).group(1)  # other pages keep the book's name
