@@ -471,16 +471,8 @@ def add_static(app):
         app.config.html_static_path.append(str(static))
 
 
-def title_once(app, pagename, templatename, context, doctree):
-    """``html-page-context``: the landing page's title is the book's title, so the browser tab and
-    search results show it once, not "title — title"."""
-    if pagename == app.config.root_doc and context.get("title") and context.get("docstitle") == context["title"]:
-        context["titlesuffix"] = ""
-
-
 def setup(app):
     app.connect("builder-inited", add_static)
-    app.connect("html-page-context", title_once)
     app.add_html_math_renderer("mathml", (visit_math_mathml, None), (visit_displaymath_mathml, None))
     app.add_js_file("reader.js", loading_method="defer")
     app.connect("doctree-read", collect_glossary)
