@@ -15,6 +15,11 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+# The post the book reviews: beside the repository (CI, a developer's checkout), or beside the
+# folder of a git worktree.
+SEED_POST = next((p for p in (ROOT.parent / "shared" / "seed" / "post.txt",
+                              ROOT.parent.parent / "shared" / "seed" / "post.txt") if p.is_file()),
+                 ROOT.parent / "shared" / "seed" / "post.txt")
 BIN = Path(sys.executable).parent
 BUILD_COMMAND = [str(BIN / "jupyter-book"), "build", "{book}", "-W", "-n", "--keep-going"]
 
@@ -22,6 +27,22 @@ BUILD_COMMAND = [str(BIN / "jupyter-book"), "build", "{book}", "-W", "-n", "--ke
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+@pytest.fixture(scope="module")
+def claims():
+    """The claim register as the loader returns it (validated)."""
+    from claimcheck import load
+
+    return load("claims")
+
+
+@pytest.fixture(scope="module")
+def meta():
+    """The book's citation metadata (CITATION.cff and _config.yml)."""
+    from claimcheck import bookmeta
+
+    return bookmeta.read(ROOT)
 
 
 @pytest.fixture()

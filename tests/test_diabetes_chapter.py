@@ -14,6 +14,7 @@ import pytest
 from pybtex.database import parse_file
 
 from claimcheck import load
+from claimcheck.rerun import glued_values
 from claimcheck.responders import fit_two_exceedances, observed_and_true_shares
 from claimcheck.transcribed import Estimates
 
@@ -38,13 +39,7 @@ def markdown(notebook):
 @pytest.fixture(scope="module")
 def glued(notebook):
     """Every value the stored notebook glued, as the text myst-nb pastes."""
-    values = {}
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name:
-                values[name] = output["data"].get("application/papermill.record/text/plain")
-    return values
+    return {name: bundle.get("text/plain") for name, bundle in glued_values(notebook).items()}
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,7 @@ from pybtex.database import parse_file
 
 from claimcheck import load
 from claimcheck.power import min_detectable_hazard_ratio
+from claimcheck.rerun import glued_values
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTERS = {"metabolism": ROOT / "chapters" / "oxygen_metabolism.ipynb", "other": ROOT / "chapters" / "other_claims.ipynb"}
@@ -37,14 +38,8 @@ def notebook(name):
 
 def glued(name):
     """Plain-text glue records stored in a notebook: {name: value as text}."""
-    values = {}
-    for cell in notebook(name)["cells"]:
-        for output in cell.get("outputs", []):
-            record = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            data = output.get("data", {})
-            if record and "application/papermill.record/text/plain" in data:
-                values[record] = data["application/papermill.record/text/plain"]
-    return values
+    return {record: bundle["text/plain"] for record, bundle in glued_values(notebook(name)).items()
+            if "text/plain" in bundle}
 
 
 @pytest.mark.parametrize("name", sorted(CHAPTERS))

@@ -15,6 +15,7 @@ from pybtex.database import parse_file
 
 from claimcheck import load
 from claimcheck.datapackage import read_descriptor
+from claimcheck.rerun import glued_values
 
 ROOT = Path(__file__).resolve().parents[1]
 CHAPTER = ROOT / "chapters" / "neural_signalling.ipynb"
@@ -140,15 +141,12 @@ def notebook():
 def glued(notebook):
     """Every value the stored notebook glued, by name (numbers as floats, tables as their text)."""
     values = {}
-    for cell in notebook.cells:
-        for output in cell.get("outputs", []):
-            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
-            if name:
-                text = output["data"].get("application/papermill.record/text/plain", "")
-                try:
-                    values[name] = float(text)
-                except ValueError:
-                    values[name] = text
+    for name, bundle in glued_values(notebook).items():
+        text = bundle.get("text/plain", "")
+        try:
+            values[name] = float(text)
+        except ValueError:
+            values[name] = text
     return values
 
 

@@ -12,20 +12,11 @@ import pandas as pd
 import pytest
 from pybtex.database import parse_file
 
-from claimcheck import bookmeta, load, register, rubric
+from claimcheck import load, register, rubric
+from conftest import SEED_POST
 
 ROOT = Path(__file__).resolve().parents[1]
-POST = ROOT.parent / "shared" / "seed" / "post.txt"
-
-
-@pytest.fixture(scope="module")
-def claims() -> pd.DataFrame:
-    return load("claims")
-
-
-@pytest.fixture(scope="module")
-def meta():
-    return bookmeta.read(ROOT)
+POST = SEED_POST
 
 
 class IdCollector(HTMLParser):

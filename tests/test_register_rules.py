@@ -11,27 +11,14 @@ from pathlib import Path
 
 import jsonschema
 import nbformat
-import pandas as pd
 import pytest
 from pybtex.database import parse_file
 
-from claimcheck import bookmeta, load, plotstyle, register, rubric
+from claimcheck import load, plotstyle, register, rubric
+from conftest import SEED_POST
 
 ROOT = Path(__file__).resolve().parents[1]
-# Beside the repository (CI, main checkout) or beside the folder of worktrees.
-POST = next((p for p in (ROOT.parent / "shared" / "seed" / "post.txt",
-                         ROOT.parent.parent / "shared" / "seed" / "post.txt") if p.is_file()),
-            ROOT.parent / "shared" / "seed" / "post.txt")
-
-
-@pytest.fixture(scope="module")
-def claims() -> pd.DataFrame:
-    return load("claims")
-
-
-@pytest.fixture(scope="module")
-def meta():
-    return bookmeta.read(ROOT)
+POST = SEED_POST
 
 
 def rows(claims):

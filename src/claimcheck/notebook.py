@@ -143,6 +143,16 @@ def glue_all(values: dict) -> dict:
     return {name: glue(name, value) for name, value in values.items()}
 
 
+def kernel_shell(shell=None):
+    """The running IPython shell that displays outputs (``shell`` if given), or None outside IPython."""
+    try:
+        from IPython import get_ipython
+    except ImportError:
+        return None
+    shell = shell or get_ipython()
+    return shell if shell is not None and hasattr(shell, "display_formatter") else None
+
+
 def stable_styler_ids(shell=None) -> bool:
     """Number pandas Styler tables in display order instead of giving each a random id.
 
@@ -152,12 +162,8 @@ def stable_styler_ids(shell=None) -> bool:
     ``T_00002``, ... in the order the tables are shown; the tables look the same. Returns False
     outside IPython. Called by :func:`claimcheck.plotstyle.apply`, which every notebook runs.
     """
-    try:
-        from IPython import get_ipython
-    except ImportError:
-        return False
-    shell = shell or get_ipython()
-    if shell is None or not hasattr(shell, "display_formatter"):
+    shell = kernel_shell(shell)
+    if shell is None:
         return False
 
     def render(styler):

@@ -74,11 +74,12 @@ def use_phone_friendly_output(shell=None) -> bool:
     and no date. Returns False outside IPython."""
     try:
         import matplotlib_inline  # noqa: F401
-        from IPython import get_ipython
     except ImportError:
         return False
-    shell = shell or get_ipython()
-    if shell is None or not hasattr(shell, "display_formatter"):
+    from .notebook import kernel_shell
+
+    shell = kernel_shell(shell)
+    if shell is None:
         return False
     import matplotlib.pyplot  # noqa: F401  (activates the inline backend, which resets formats)
     from IPython.core.pylabtools import select_figure_formats
