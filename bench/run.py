@@ -16,7 +16,7 @@ already be installed (`make env`). Measured, each several times:
 * no-change rebuild: the same build again with nothing changed;
 * data change: one CSV rewritten with the same values in other bytes (a trailing zero added to
   one decimal number) and re-hashed, then rebuilt; records which notebooks were executed again,
-  against the notebooks that read the file (claimcheck.buildcache);
+  against the notebooks that read the file (claimcheck.build.invalidation);
 * each notebook's execution time: inside the clean build (two run side by side on two cores)
   and alone (one kernel, nothing else running);
 * the test suite (`pytest`, as `make test` runs it) from an empty _build/.
@@ -112,7 +112,7 @@ def executed_notebooks(log: str) -> dict[str, float]:
 def change_data_file(book: Path, resource: str) -> None:
     """Add a trailing zero to the first decimal number of the last row: same values, new bytes."""
     sys.path.insert(0, str(ROOT / "src"))
-    from claimcheck.datapackage import read_descriptor, rehash, resource_descriptor
+    from claimcheck.data.package import read_descriptor, rehash, resource_descriptor
 
     path = book / "data" / resource_descriptor(resource, read_descriptor(book / "data"))["path"]
     lines = path.read_text(encoding="utf-8").splitlines()
@@ -125,8 +125,8 @@ def change_data_file(book: Path, resource: str) -> None:
 
 def readers_of(book: Path, resource: str) -> list[str]:
     sys.path.insert(0, str(ROOT / "src"))
-    from claimcheck import buildcache
-    from claimcheck.datapackage import read_descriptor
+    from claimcheck.build import invalidation as buildcache
+    from claimcheck.data.package import read_descriptor
 
     names = {r["name"] for r in read_descriptor(book / "data")["resources"]}
     return sorted(p.name for p in (book / "chapters").glob("*.ipynb")
@@ -268,7 +268,7 @@ def main(argv=None) -> int:
                       + (f", clean build / floor = {ratios[-1]:.2f}" if ratios else ""), flush=True)
             if "notebooks" not in args.skip:
                 for notebook in sorted((book / "chapters").glob("*.ipynb")):
-                    _, out, _ = timed([str(BIN / "python"), "-m", "claimcheck.execute", str(notebook)], book)
+                    _, out, _ = timed([str(BIN / "python"), "-m", "claimcheck.cli.outputs", str(notebook)], book)
                     alone.setdefault(notebook.name, []).append(float(re.search(r"in ([\d.]+) s", out).group(1)))
             if "tests" not in args.skip:
                 shutil.rmtree(book / "_build", ignore_errors=True)

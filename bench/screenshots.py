@@ -6,7 +6,7 @@
 Each screenshot is the first screen of the page (the part a reader sees on arrival), stored as
 an 8-bit palette PNG so the files stay small enough to keep in the repository. Each run also
 prints the page's scroll width against the window's: at 390 px they must be equal (no sideways
-scrolling; tests/test_browser.py checks it on every page).
+scrolling; tests/book/test_browser.py checks it on every page).
 """
 
 from __future__ import annotations

@@ -40,7 +40,7 @@ def claims():
 @pytest.fixture(scope="module")
 def meta():
     """The book's citation metadata (CITATION.cff and _config.yml)."""
-    from claimcheck import bookmeta
+    from claimcheck.data import bookmeta
 
     return bookmeta.read(ROOT)
 
@@ -168,8 +168,8 @@ def pytest_runtest_setup(item):
 _BUILDS: dict[str, BackgroundBuild] = {}  # background builds of this session, by fixture name
 # Work that needs nothing from the session build starts, at low priority, as soon as the tests
 # are collected, and so uses the cycles the session build and the browser tests leave idle:
-# the second clean build (its own copy and cache), the mini books of tests/test_build.py and the
-# tampered-notebook nbval runs of tests/test_notebook.py (each such test module defines
+# the second clean build (its own copy and cache), the mini books of tests/book/test_build.py and the
+# tampered-notebook nbval runs of tests/present/test_glue.py (each such test module defines
 # ``start_early(folder) -> result`` and a fixture of the same name that calls early_result).
 EARLY_FIXTURES = ("mini_builds", "nbval_runs")
 _EARLY: dict[str, Future] = {}

@@ -8,7 +8,7 @@ def __getattr__(name):
     # The data functions are loaded on first use, so the Sphinx extension (which needs only
     # small parts of the package on a build where nothing changed) does not import pandas.
     if name in __all__:
-        from . import datapackage
+        from claimcheck.data import package as datapackage
 
         return getattr(datapackage, name)
     raise AttributeError(f"module 'claimcheck' has no attribute {name!r}")

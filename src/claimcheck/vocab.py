@@ -1,16 +1,119 @@
-"""Reader words for the book's vocabulary codes: the one place a code such as
-``systematic_review_meta_analysis``, ``animal_to_human`` or ``claim_id`` becomes the words a
-table shows.
+"""The book's vocabularies, in one place: verdicts (names, meanings, colours), GRADE certainty
+levels and rating domains, post wording, citation accuracy, source tiers, the colour-blind-safe
+palette, and the reader words for every code a data file may hold (designs, species, flags ...)
+and for column names.
 
-The codes stay in the data files (they are what programs and validation read); tables for
-readers pass their values and column names through :func:`label`, :func:`labelled` or
-:func:`readable`. A snake_case code without reader words is an error, so a new code cannot reach
-a page unexplained.
+The descriptor (data/datapackage.yaml), the register, the plots and the method page all read
+these definitions; the tests check that the descriptor's enumerations equal them. Codes stay in
+the data files; :mod:`claimcheck.present.labels` turns them into reader words for tables.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+
+# Okabe & Ito's colour-blind-safe palette (the same values as claimcheck.present.plotstyle.OKABE_ITO).
+OKABE_ITO = {"orange": "#E69F00", "sky_blue": "#56B4E9", "bluish_green": "#009E73", "vermillion": "#D55E00",
+             "reddish_purple": "#CC79A7"}
+
+
+@dataclass(frozen=True)
+class Verdict:
+    name: str  # as written in data/claims.csv
+    label: str  # as shown to readers
+    meaning: str  # one line: what this verdict means
+    colour: str  # background of the label (text is black; contrast checked in the tests)
+
+    @property
+    def slug(self) -> str:
+        """CSS-safe name, as in the class ``verdict-<slug>``."""
+        return re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
+
+
+# Order: from best supported to least; "pending" last.
+VERDICTS: dict[str, Verdict] = {v.name: v for v in (
+    Verdict("supported", "Supported",
+            "The evidence shows what the claim says, in the people it is about, with at least moderate certainty.",
+            OKABE_ITO["bluish_green"]),
+    Verdict("partly supported", "Partly supported",
+            "The evidence backs a narrower or weaker version of the claim (for example only in animals, only "
+            "for some outcomes), or backs it only with low or very low certainty.",
+            OKABE_ITO["sky_blue"]),
+    Verdict("not supported", "Not supported",
+            "Evidence exists (cited by the post or found by us) but it does not show what the claim says; "
+            "the claim may still be true.",
+            OKABE_ITO["orange"]),
+    Verdict("contradicted", "Contradicted",
+            "Good evidence shows the claim is false.",
+            OKABE_ITO["vermillion"]),
+    Verdict("no evidence found", "No evidence found",
+            "The post cites nothing that addresses the claim and our search found no study that does.",
+            OKABE_ITO["reddish_purple"]),
+    Verdict("not assessable", "Not assessable",
+            "The claim cannot be tested as worded, or the book holds no evidence on it yet (the rationale "
+            "says which).",
+            "#BBBBBB"),
+    Verdict("pending", "Pending",
+            "The chapter that assesses this claim is still being written.",
+            "#DDDDDD"),
+)}
+# Verdicts of version 0.1.0 that the history may still name.
+RETIRED_VERDICTS = ("not supported by the cited evidence",)
+
+# GRADE levels, best first, with the plain words shown beside each level everywhere.
+CERTAINTY_LEVELS = ("high", "moderate", "low", "very low")
+CERTAINTY_PLAIN = {
+    "high": "we are confident that the true effect is close to what the evidence shows",
+    "moderate": "the true effect is probably close to what the evidence shows, but it may be substantially different",
+    "low": "the true effect may be substantially different from what the evidence shows",
+    "very low": "the true effect may well be quite different from what the evidence shows",
+    "not applicable": "there is no body of research to rate: the claim is settled by the published record, "
+                      "cannot be tested as worded, or no evidence was found",
+    "pending": "not yet rated",
+}
+NOT_RATED = ("not applicable", "pending")
+# Where a body of evidence starts before rating (GRADE, with the book's animal rule).
+STARTING_LEVELS = ("high", "low", "not applicable", "from parts")
+GRADE_DOWN_DOMAINS = ("risk_of_bias", "inconsistency", "indirectness", "imprecision", "publication_bias")
+GRADE_UP_DOMAINS = ("large_effect", "dose_response", "opposing_confounding")
+DOMAIN_LABELS = {
+    "risk_of_bias": "risk of bias", "inconsistency": "inconsistency", "indirectness": "indirectness",
+    "imprecision": "imprecision", "publication_bias": "publication bias", "large_effect": "a large effect",
+    "dose_response": "a dose-response gradient", "opposing_confounding": "confounding that would shrink the effect",
+}
+# The starting level that each kind of evidence may have (the animal rule: never high).
+ALLOWED_START = {
+    "in_vitro": ("low",),
+    "animal": ("low",),
+    "human_observational": ("low",),
+    "human_randomised_trial": ("high",),
+    "systematic_review_meta_analysis": ("high", "low"),  # by the design of the studies pooled
+    "none": ("not applicable",),
+    "pending": ("not applicable",),
+}
+
+WORDING = {
+    "states": "the post asserts it without qualification",
+    "hedges": "the post qualifies it (may, likely, often, tend to, possible, hopefully, will give clues)",
+    "attributes": "the post presents it as what others found or think (the researchers, a study, studies, "
+                  "the literature, carers)",
+}
+CITATION_ACCURACY = {
+    "yes": "the cited source reports the claim, in a population and design that match it",
+    "partly": "the cited source reports something narrower, weaker or different in an important way",
+    "no": "the cited source does not report the claim, or reports the opposite",
+    "not verifiable": "the post cites a source that we could not find or read, so we cannot say what it reports",
+    "no reference given": "the post gives no source for this claim",
+}
+SOURCE_TIERS = {
+    "article": "the article itself (publisher's full text)",
+    "publisher_abstract": "the abstract on the publisher's page",
+    "indexed_abstract": "an indexed copy of the abstract (PubMed, PubMed Central)",
+    "mirror": "a mirror or copy of the article on another site",
+    "secondary_report": "a secondary report: news story, press release or blog",
+}
+
 
 # Per vocabulary (the descriptor's field), for values whose words depend on the field: "mouse" is
 # "mice" as a species but stays "mouse" as free text.
@@ -95,66 +198,3 @@ LABELS: dict[str, str] = {
     code: words for vocabulary in KIND_LABELS.values() for code, words in vocabulary.items() if "_" in code
 }
 LABELS.update(COLUMN_LABELS)
-
-_CODE = re.compile(r"\b[a-z][a-z0-9]*(?:_[a-z0-9]+)+\b")
-
-
-def is_code(text) -> bool:
-    """True when ``text`` contains a snake_case vocabulary code a reader should not see."""
-    return bool(_CODE.search(str(text)))
-
-
-def label(code, kind: str | None = None) -> str:
-    """The reader words for a vocabulary code.
-
-    With ``kind`` (``"design"``, ``"species"``, ``"flags"``, ``"source_tier"`` ...) the code must
-    belong to that vocabulary. Without it, snake_case codes and column names are looked up in
-    :data:`LABELS`, plain words pass through unchanged, and an unknown snake_case code is an
-    error. Several codes separated by ``"; "`` are labelled one by one.
-    """
-    text = str(code)
-    if "; " in text:
-        return "; ".join(label(part, kind) for part in text.split("; "))
-    if kind is not None:
-        if kind not in KIND_LABELS:
-            raise KeyError(f"unknown vocabulary {kind!r}; known: {', '.join(KIND_LABELS)}")
-        if text not in KIND_LABELS[kind]:
-            raise KeyError(f"no reader label for code {text!r} in vocabulary {kind!r}")
-        return KIND_LABELS[kind][text]
-    if text in LABELS:
-        return LABELS[text]
-    if is_code(text):
-        raise KeyError(f"no reader label for code {text!r}: add it to claimcheck.vocab")
-    return text
-
-
-def labelled(frame, columns: dict[str, str]):
-    """A copy of ``frame`` whose coded ``columns`` (column -> vocabulary) show reader words."""
-    out = frame.copy()
-    for column, kind in columns.items():
-        out[column] = out[column].map(lambda code, kind=kind: label(str(code), kind))
-    return out
-
-
-def readable(frame, columns=None):
-    """A copy of ``frame`` whose column names and (chosen) text columns show reader words."""
-    out = frame.copy()
-    if columns is None:
-        columns = [c for c in out.columns if out[c].dtype.kind in "OSU" or str(out[c].dtype) in ("str", "string")]
-    for column in columns:
-        out[column] = out[column].map(lambda v: label(v) if isinstance(v, str) else v)
-    return out.rename(columns={c: label(c) for c in out.columns if isinstance(c, str)})
-
-
-def codes_as_code(text, whole: bool = False):
-    """``text`` HTML-escaped, with each snake_case code in it (or, with ``whole``, all of it)
-    wrapped in ``<code>``: for tables
-    written for programmers (the data dictionary), where a field name or vocabulary value is
-    shown as the name a program reads, marked as such. Returns ``markupsafe.Markup``, which the
-    book's escaping tables keep as markup."""
-    from markupsafe import Markup, escape
-
-    escaped = str(escape("" if text is None else str(text)))
-    if whole:
-        return Markup(f"<code>{escaped}</code>" if escaped else "")
-    return Markup(_CODE.sub(lambda match: f"<code>{match.group(0)}</code>", escaped))

@@ -1,0 +1,277 @@
+"""Execute the book's stale notebooks in parallel, before Sphinx reads them.
+
+myst-nb (in ``execute_notebooks: cache`` mode) executes a notebook when Sphinx reads it, one
+after the other, each in its own kernel. Most of a notebook's time is spent starting the kernel,
+importing pandas, statsmodels and matplotlib, and fitting models: work that runs in the kernel
+process, so several notebooks can run at once on a machine with several cores.
+
+This module is called by the book's Sphinx extension (``claimcheck.build.sphinx_ext``):
+
+* ``env-before-read-docs``: for every notebook Sphinx is about to read that has no matching
+  record in the jupyter-cache, start its execution in a worker thread (one kernel per worker,
+  as many workers as cores), exactly as myst-nb would run it (same working directory, timeout
+  and error policy, the notebook read by myst-nb's own reader), and move Markdown pages to the
+  front of the reading order so Sphinx reads them while the kernels run.
+* ``source-read``: when Sphinx reaches such a notebook, wait for its execution and store the
+  result in the jupyter-cache under the same project record myst-nb would have used. myst-nb
+  then finds the cached outputs and renders them ("Using cached notebook").
+
+A notebook whose execution fails (an error, a timeout, a kernel that died) stops the build with
+one message naming the notebook and the cell that was running, and its error; it is not cached
+and not executed a second time (myst-nb would otherwise run it again, doubling a timeout and
+printing every error twice).
+
+Set ``CLAIMCHECK_EXECUTION_WORKERS=1`` (or ``claimcheck_execution_workers = 1`` in the Sphinx
+config) to leave all execution to myst-nb.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+TIMINGS_FILE = "execution-times.json"
+
+
+@dataclass
+class _Job:
+    docname: str
+    path: Path
+    notebook: object
+    future: Future | None = None
+    done: bool = False
+
+
+@dataclass
+class _State:
+    jobs: dict[str, _Job] = field(default_factory=dict)
+    pool: ThreadPoolExecutor | None = None
+    cache_dir: Path | None = None
+
+
+def _workers(app) -> int:
+    configured = os.environ.get("CLAIMCHECK_EXECUTION_WORKERS") or app.config.claimcheck_execution_workers
+    if configured:
+        return max(1, int(configured))
+    return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
+
+
+def _cache_dir(app) -> Path:
+    path = Path(app.env.mystnb_config.execution_cache_path or ".jupyter_cache")
+    return path if path.is_absolute() else Path(app.srcdir) / path
+
+
+def _read_timings(cache_dir: Path) -> dict[str, float]:
+    try:
+        return json.loads((cache_dir / TIMINGS_FILE).read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def _record_timing(cache_dir: Path, key: str, seconds: float) -> None:
+    timings = _read_timings(cache_dir)
+    timings[key] = round(seconds, 2)
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    (cache_dir / TIMINGS_FILE).write_text(json.dumps(timings, indent=1, sort_keys=True))
+
+
+def _effective_config(app, docname: str, path: Path, text: str):
+    """The notebook as myst-nb will read it, and myst-nb's configuration for it (or None)."""
+    from myst_nb.core.nb_to_tokens import nb_node_to_dict
+    from myst_nb.core.read import create_nb_reader
+
+    env = app.env
+    nb_config = env.mystnb_config
+    reader = create_nb_reader(str(path), env.myst_config, nb_config, text)
+    if reader is None:
+        return None, None
+    notebook = reader.read(text)
+    if reader.read_fmt is not None:  # a text notebook (MyST/jupytext): leave it to myst-nb
+        return None, None
+    kernel = notebook.metadata.get("kernelspec", {}).get("name")
+    if kernel is not None and nb_config.kernel_rgx_aliases:
+        import re
+
+        for pattern, alias in nb_config.kernel_rgx_aliases.items():
+            if re.fullmatch(pattern, kernel):
+                notebook.metadata["kernelspec"]["name"] = alias
+                break
+    if nb_config.metadata_key in notebook.metadata:
+        overrides = nb_node_to_dict(notebook.metadata[nb_config.metadata_key])
+        overrides.pop("output_folder", None)
+        try:
+            nb_config = nb_config.copy(**overrides)
+        except Exception:  # myst-nb reports the bad metadata itself
+            return None, None
+    return notebook, nb_config
+
+
+def _error_class():
+    from claimcheck.build.sphinx_ext import BookInputError
+
+    class NotebookExecutionError(BookInputError):
+        category = "Notebook execution failed"
+
+    return NotebookExecutionError
+
+
+@dataclass
+class _Outcome:
+    result: object | None  # jupyter-cache's ExecutionResult when the kernel ran to the end
+    running_cell: int | None  # index of the cell that was executing last
+    error: BaseException | None = None
+
+
+def _execute(notebook, cwd: str, nb_config) -> _Outcome:
+    from jupyter_cache.executors.utils import single_nb_execution
+
+    outcome = _Outcome(None, None)
+
+    def on_cell_start(cell, cell_index):
+        outcome.running_cell = cell_index
+
+    try:
+        outcome.result = single_nb_execution(
+            notebook,
+            cwd=cwd,
+            allow_errors=nb_config.execution_allow_errors,
+            timeout=nb_config.execution_timeout,
+            meta_override=True,  # as myst-nb: notebook metadata may override timeout/allow_errors
+            on_cell_start=on_cell_start,
+        )
+        outcome.error = outcome.result.err
+    except Exception as err:  # a dead kernel, a kernel that would not start, ...
+        outcome.error = err
+    return outcome
+
+
+def failure_message(path, notebook, outcome: _Outcome) -> str:
+    """``chapters/x.ipynb: cell 7 (first line: `...`): <what happened>`` for any failed execution."""
+    from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
+
+    error = outcome.error
+    where = "before its first cell ran"
+    if outcome.running_cell is not None:
+        cell = notebook.cells[outcome.running_cell]
+        code_number = sum(1 for c in notebook.cells[: outcome.running_cell + 1] if c.cell_type == "code")
+        first = next((line for line in cell.source.splitlines() if line.strip()), "")
+        where = f"code cell {code_number} (cell {outcome.running_cell + 1} of the file; first line: {first[:70]!r})"
+    if isinstance(error, CellTimeoutError):
+        what = "did not finish within the execution timeout (execute.timeout in _config.yml)"
+    elif isinstance(error, DeadKernelError):
+        what = "the kernel died (out of memory, or a crash in compiled code)"
+    elif isinstance(error, CellExecutionError):
+        what = f"raised {error.ename} (the cell's traceback follows)"
+    else:
+        what = f"could not be executed: {type(error).__name__}: {error}"
+    return f"{path}: {where} {what}. The notebook was not executed again."
+
+
+def start(app, env, docnames: list[str]) -> None:
+    """``env-before-read-docs``: start executing every uncached notebook among ``docnames``."""
+    from sphinx.util import logging
+
+    logger = logging.getLogger(__name__)
+    state = _State()
+    app.claimcheck_preexecute = state
+    nb_config = getattr(env, "mystnb_config", None)
+    configured = os.environ.get("CLAIMCHECK_EXECUTION_WORKERS") or app.config.claimcheck_execution_workers
+    # Only an explicit 1 leaves execution to myst-nb; on a one-core machine the notebooks still run
+    # here (one at a time), so a failure is reported the same way everywhere.
+    if nb_config is None or nb_config.execution_mode != "cache" or str(configured) == "1" or app.parallel > 1:
+        return  # (with ``sphinx-build -j`` Sphinx itself reads documents in parallel)
+    from jupyter_cache import get_cache
+
+    state.cache_dir = _cache_dir(app)
+    cache = get_cache(state.cache_dir)
+    candidates = []
+    for docname in docnames:
+        path = Path(env.doc2path(docname))
+        if path.suffix != ".ipynb":
+            continue
+        notebook, config = _effective_config(app, docname, path, path.read_text(encoding="utf-8"))
+        if notebook is None or config.execution_mode != "cache" or config.execution_in_temp:
+            continue
+        posix = PurePosixPath(path.as_posix())
+        if any(posix.match(pattern) for pattern in config.execution_excludepatterns):
+            continue
+        try:
+            cache.match_cache_notebook(notebook)
+            continue  # already cached: myst-nb uses the record
+        except KeyError:
+            pass
+        candidates.append((docname, path, notebook, config))
+    if not candidates:
+        return  # (one notebook runs here too, so its failure is reported the same way)
+    # Longest first keeps every core busy to the end: the time recorded at the last execution,
+    # or (first build) an estimate from the amount of code.
+    timings = _read_timings(state.cache_dir)
+
+    def expected_seconds(candidate) -> float:
+        recorded = timings.get(candidate[1].relative_to(app.srcdir).as_posix())
+        if recorded is not None:
+            return recorded
+        code = sum(len(c.source) for c in candidate[2].cells if c.cell_type == "code")
+        return 2.0 + code / 2500
+
+    candidates.sort(key=expected_seconds, reverse=True)
+    workers = min(_workers(app), len(candidates))
+    state.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="claimcheck-nb")
+    for docname, path, notebook, config in candidates:
+        logger.info(f"{path}: Executing notebook using local CWD ({workers} in parallel) [claimcheck]")
+        job = _Job(docname, path, notebook)
+        job.future = state.pool.submit(_execute, notebook, str(path.parent), config)
+        state.jobs[docname] = job
+    # Read Markdown pages (and cached notebooks) first, then the executing notebooks in the
+    # order they were started, so Sphinx waits as little as possible.
+    running = [d for d in docnames if d in state.jobs]
+    order = {d: i for i, d in enumerate(c[0] for c in candidates)}
+    docnames[:] = [d for d in docnames if d not in state.jobs] + sorted(running, key=order.get)
+
+
+def collect(app, docname: str, source: list[str]) -> None:
+    """``source-read``: wait for this notebook's execution and cache a successful result."""
+    state = getattr(app, "claimcheck_preexecute", None)
+    job = state.jobs.get(docname) if state else None
+    if job is None or job.done:
+        return
+    from jupyter_cache import get_cache
+    from jupyter_cache.base import CacheBundleIn
+    from jupyter_cache.cache.db import NbProjectRecord
+    from sphinx.util import logging
+
+    logger = logging.getLogger(__name__)
+    outcome = job.future.result()
+    job.done = True
+    if outcome.error is not None:
+        relative = job.path.relative_to(app.srcdir).as_posix() if job.path.is_relative_to(app.srcdir) else job.path
+        message = failure_message(relative, job.notebook, outcome)
+        from nbclient.exceptions import CellExecutionError
+
+        if isinstance(outcome.error, CellExecutionError):
+            message += "\n" + str(outcome.error)  # the cell's own traceback, as the kernel printed it
+        raise _error_class()(message)
+    result = outcome.result
+    cache = get_cache(state.cache_dir)
+    stage_record = cache.add_nb_to_project(str(job.path))
+    NbProjectRecord.remove_tracebacks([stage_record.pk], cache.db)
+    cache.cache_notebook_bundle(
+        CacheBundleIn(result.nb, stage_record.uri, data={"execution_seconds": result.time}),
+        check_validity=False,
+        overwrite=True,
+    )
+    _record_timing(state.cache_dir, job.path.relative_to(app.srcdir).as_posix(), result.time)
+    logger.info(f"{job.path}: Executed notebook in {result.time:.2f} seconds [claimcheck]")
+
+
+def finish(app, exception) -> None:
+    """``build-finished``: never leave a worker thread (or its kernel) behind."""
+    state = getattr(app, "claimcheck_preexecute", None)
+    if state and state.pool:
+        for job in state.jobs.values():
+            if job.future and not job.done:
+                job.future.cancel()
+        state.pool.shutdown(wait=True)

@@ -1,0 +1,224 @@
+"""Re-running a chapter with other assumptions (`claimcheck.cli.rerun`, `make rerun`)."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tarfile
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from claimcheck.build import rerun_page as rerun_ext
+from claimcheck.cli import rerun
+from claimcheck.data import parameters as declared
+from conftest import ROOT
+
+FIXTURE = ROOT / "tests" / "fixtures" / "rerun_demo.ipynb"
+
+
+def glue_output(name: str, text: str) -> dict:
+    prefix = "application/papermill.record/"
+    return nbformat.v4.new_output("display_data", data={prefix + "text/plain": text},
+                                  metadata={"scrapbook": {"name": name, "mime_prefix": prefix}})
+
+
+def synthetic_notebook(metadata: dict | None = None) -> dict:
+    notebook = nbformat.v4.new_notebook(metadata=metadata or {})
+    code = nbformat.v4.new_code_cell("...")
+    code.outputs = [glue_output("share", "0.36"), glue_output("n_tests", "28"), glue_output("note", "a\nb"),
+                    glue_output("mean_o2", "58.57"), nbformat.v4.new_output("stream", text="printed")]
+    notebook.cells = [
+        code,
+        nbformat.v4.new_markdown_cell("## Claims covered\n\nWe read {glue:text}`n_tests` tests."),
+        nbformat.v4.new_markdown_cell("(evidence-c15)=\n### C15\n\nA share of {glue:text}`share:.0%`."),
+        nbformat.v4.new_markdown_cell("More on C15:\n\n```{glue} note\n```"),
+        nbformat.v4.new_markdown_cell("## Summary\n\nAgain {glue:text}`n_tests` and {glue:text}`mean_o2`."),
+    ]
+    return json.loads(nbformat.writes(notebook))
+
+
+def test_glued_values_are_read_from_stored_outputs():
+    values = rerun.glued_values(synthetic_notebook())
+    assert list(values) == ["share", "n_tests", "note", "mean_o2"]
+    assert values["share"] == {"text/plain": "0.36"}
+    assert rerun.shown(values["note"]) == "a …"
+    assert rerun.shown(None) == "(absent)"
+    assert len(rerun.shown({"text/plain": "x" * 200})) == rerun.MAX_SHOWN
+
+
+def test_verdict_relevant_values_come_from_evidence_sections_and_metadata():
+    notebook = synthetic_notebook()
+    names = set(rerun.glued_values(notebook))
+    # Used in an evidence section (to the next level-2 heading), not merely elsewhere.
+    assert rerun.verdict_relevant(notebook, names) == {"share", "note"}
+    notebook["metadata"]["claimcheck"] = {"verdict_glue": ["mean_*"]}
+    assert rerun.verdict_relevant(notebook, names) == {"share", "note", "mean_o2"}
+
+
+def test_changed_values_are_listed_verdict_relevant_first():
+    book = {"a": {"text/plain": "1"}, "b": {"text/plain": "2"}, "c": {"text/plain": "3"}}
+    again = {"a": {"text/plain": "1.5"}, "b": {"text/plain": "2"}, "c": {"text/plain": "4"}, "d": {"text/plain": "9"}}
+    rows = rerun.changes(book, again, relevant={"c"})
+    assert [(r.name, r.book, r.rerun, r.verdict_relevant) for r in rows] == [
+        ("c", "3", "4", True), ("a", "1", "1.5", False), ("d", "(absent)", "9", False)]
+    table = rerun.format_changes(rows, total=4)
+    assert table.splitlines()[0].startswith("3 of 4 glued values changed")
+    assert table.splitlines()[3].split() == ["*", "c", "3", "4"]
+    assert rerun.format_changes([], total=4).startswith("No glued value changed")
+    # Long texts that differ only near their end are shown around the difference.
+    long_book = {"t": {"text/plain": "Simulation 1 (seed 1, " + "x" * 60 + " share 64%)"}}
+    long_again = {"t": {"text/plain": "Simulation 1 (seed 1, " + "x" * 60 + " share 71%)"}}
+    (row,) = rerun.changes(long_book, long_again, relevant=set())
+    assert row.book != row.rerun and "64%" in row.book and "71%" in row.rerun
+
+
+def test_assignments_are_checked_before_anything_runs():
+    found = declared.read(FIXTURE)
+    assert rerun.parse_assignments(["a=1", "b = x=y"]) == {"a": "1", "b": "x=y"}
+    for bad in (["a"], ["=1"], ["a=1", "a=2"]):
+        with pytest.raises(rerun.RerunError):
+            rerun.parse_assignments(bad)
+    with pytest.raises(rerun.RerunError) as unknown:
+        rerun.validate(found, {"cutoff": "4"}, "rerun_demo")
+    message = str(unknown.value)
+    assert "no assumption named cutoff" in message
+    for parameter in found:  # every valid name, with its allowed values
+        assert parameter.name in message and parameter.allowed in message
+    with pytest.raises(rerun.RerunError, match="out of range"):
+        rerun.validate(found, {"hard_watts_per_kg": "9"}, "rerun_demo")
+    with pytest.raises(rerun.RerunError, match="declares no assumptions"):
+        rerun.validate([], {"x": "1"}, "register")
+    assert rerun.validate(found, {"athletes": "1,2"}, "rerun_demo") == {"athletes": [1, 2]}
+
+
+def run_cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "claimcheck.cli.rerun", *args], cwd=cwd, capture_output=True,
+                          text=True, env=env)
+
+
+def test_unknown_name_or_bad_value_exits_non_zero_and_writes_nothing(tmp_path):
+    book = small_book(tmp_path)
+    result = run_cli("chapters/demo.ipynb", "--set", "cutoff=4", cwd=book)
+    assert result.returncode == 2
+    assert "no assumption named cutoff" in result.stderr and "hard_watts_per_kg" in result.stderr
+    result = run_cli("demo", "--set", "round_digits=2.5", cwd=book)
+    assert result.returncode == 2 and "round_digits takes a whole number" in result.stderr
+    result = run_cli("nonesuch", cwd=book)
+    assert result.returncode == 2 and "the chapters are: demo" in result.stderr
+    assert not (book / "_build").exists()
+
+
+def small_book(folder: Path, notebook: Path = FIXTURE) -> Path:
+    """A copy of the book's data and configuration with one chapter."""
+    book = folder / "book"
+    (book / "chapters").mkdir(parents=True)
+    shutil.copytree(ROOT / "data", book / "data")
+    shutil.copyfile(ROOT / "_toc.yml", book / "_toc.yml")
+    shutil.copyfile(notebook, book / "chapters" / "demo.ipynb")
+    return book
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.slow  # executes a notebook
+def test_a_rerun_without_changes_reproduces_every_glued_value(tmp_path):
+    book = small_book(tmp_path)
+    before = snapshot(book / "chapters") | {f"data/{k}": v for k, v in snapshot(book / "data").items()}
+    result = rerun.rerun("demo", {}, root=book, html=False)
+    assert result.changes == []
+    stored = rerun.glued_values(declared.read_notebook(FIXTURE))
+    assert len(stored) == result.total == 5
+    assert rerun.glued_values(declared.read_notebook(result.notebook)) == stored
+    assert result.folder == book / "_build" / "rerun" / "demo"
+    after = snapshot(book / "chapters") | {f"data/{k}": v for k, v in snapshot(book / "data").items()}
+    assert after == before  # chapters/ and data/ are only read
+
+
+@pytest.mark.slow  # executes a notebook
+def test_a_changed_value_moves_exactly_the_numbers_that_depend_on_it(tmp_path):
+    book = small_book(tmp_path)
+    result = rerun.rerun("demo", {"athletes": "1,2"}, root=book, html=True)
+    moved = {c.name: c for c in result.changes}
+    assert set(moved) == {"demo_tests", "demo_hard_tests", "demo_hard_share", "demo_mean_o2_hard", "demo_athletes"}
+    assert [c.verdict_relevant for c in result.changes] == [True, True, True, True, False]
+    assert (moved["demo_athletes"].book, moved["demo_athletes"].rerun) == ("5", "2")
+    page = result.page.read_text(encoding="utf-8")
+    assert "Re-run of this chapter" in page and "athletes" in page
+    assert (result.folder / "changes.txt").read_text(encoding="utf-8").strip() == result.report
+    assert json.loads((result.folder / "assumptions.json").read_text())["changed"] == {"athletes": [1, 2]}
+
+
+@pytest.mark.slow  # executes a notebook
+def test_a_failing_run_leaves_nothing_behind(tmp_path):
+    notebook = nbformat.read(FIXTURE, as_version=4)
+    notebook.cells.insert(2, nbformat.v4.new_code_cell('assert hard_watts_per_kg < 5, "the fixture stops here"'))
+    failing = tmp_path / "failing.ipynb"
+    nbformat.write(notebook, failing)
+    book = small_book(tmp_path, failing)
+    rerun.rerun("demo", {}, root=book, html=False)  # a first, successful run
+    kept = snapshot(book / "_build" / "rerun")
+    with pytest.raises(rerun.ExecutionFailed, match="the fixture stops here"):
+        rerun.rerun("demo", {"hard_watts_per_kg": "5.5"}, root=book, html=False)
+    assert snapshot(book / "_build" / "rerun") == kept  # the earlier result, untouched; no temporary folder
+    assert sorted(p.name for p in (book / "_build" / "rerun").iterdir()) == ["demo"]
+
+
+@pytest.mark.slow
+@pytest.mark.skipif(shutil.which("make") is None or shutil.which("git") is None, reason="needs make and git")
+def test_rerun_from_the_published_source_archive(tmp_path):
+    """The archive the book publishes is unpacked in a fresh folder, and `make rerun` there
+    (with this environment, whose `make env` has been done) prints the changed values."""
+    archive = tmp_path / rerun_ext.SOURCE_ARCHIVE
+    written, message = rerun_ext.make_source_archive(ROOT, archive)
+    assert written, message
+    with tarfile.open(archive) as packed:
+        packed.extractall(tmp_path, filter="data")
+    book = tmp_path / rerun_ext.ARCHIVE_FOLDER
+    chapter = FIXTURE.relative_to(ROOT).as_posix()
+    assert (book / chapter).is_file(), f"{chapter} is not committed, so it is not in the archive"
+    venv = Path(sys.executable).parent.parent
+    env = dict(os.environ, PYTHONPATH=str(book / "src"))  # the archive's own package, not this checkout's
+    result = subprocess.run(["make", "-o", f"{venv}/.installed", "rerun", f"VENV={venv}", f"CHAPTER={chapter}",
+                             "SET=hard_watts_per_kg=4"], cwd=book, capture_output=True, text=True, env=env)
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    lines = result.stdout.splitlines()
+    start = next(i for i, line in enumerate(lines) if "glued values changed" in line)
+    assert lines[start].startswith("3 of 5 glued values changed")
+    rows = [line.split() for line in lines[start + 3:start + 6]]
+    # What the fixture computes, worked out here from the data with the new cut-off of 4 W/kg.
+    import pandas as pd
+
+    tests = pd.read_csv(ROOT / "data" / "humanpower1.csv")
+    hard = tests[tests["wattsPerKg"] > 4]
+    book_values = rerun.glued_values(declared.read_notebook(FIXTURE))
+    expected = [("demo_hard_tests", len(hard)), ("demo_hard_share", round(len(hard) / len(tests), 2)),
+                ("demo_mean_o2_hard", round(float(hard["o2"].mean()), 2))]
+    assert rows == [["*", name, book_values[name]["text/plain"], str(value)] for name, value in expected]
+    assert all(row[2] != row[3] for row in rows)
+    assert (book / "_build" / "rerun" / "rerun_demo" / "html" / "rerun_demo.html").is_file()
+
+
+def pins(path: Path) -> dict[str, str]:
+    found = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if line:
+            name, sep, version = line.partition("==")
+            assert sep and version, f"{path.name}: {line!r} is not an exact pin"
+            found[name.lower().replace("_", "-")] = version
+    return found
+
+
+def test_jupyterlab_is_pinned_exactly_and_moves_none_of_the_book_pins():
+    lab, book = pins(ROOT / "requirements-lab.txt"), pins(ROOT / "requirements.txt")
+    assert "jupyterlab" in lab and "papermill" in book
+    assert {name: version for name, version in lab.items() if book.get(name, version) != version} == {}
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "-r requirements-lab.txt -c requirements.txt" in makefile
