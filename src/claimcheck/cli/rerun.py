@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from claimcheck import paths
+from claimcheck.data import parameter_values
 from claimcheck.data import parameters as declared
 
 RERUN_FOLDER = paths.RERUN_DIR
@@ -230,12 +231,12 @@ def validate(parameters: list[declared.Parameter], assignments: dict[str, str], 
             raise RerunError(f"{chapter} declares no assumptions (it has no cell tagged 'parameters'), "
                              f"so {', '.join(unknown)} cannot be set")
         raise RerunError(f"{chapter} has no assumption named {', '.join(unknown)}. Its assumptions are:\n"
-                         + declared.describe(parameters))
+                         + parameter_values.describe(parameters))
     values = {}
     problems = []
     for name, raw in assignments.items():
         try:
-            values[name] = declared.coerce(by_name[name], raw)
+            values[name] = parameter_values.coerce(by_name[name], raw)
         except declared.ParameterError as err:
             problems.append(str(err))
     if problems:
@@ -266,7 +267,7 @@ def _note_cell(chapter: str, values: dict[str, Any], parameters: list[declared.P
                total: int) -> dict:
     """A box at the top of the re-run page: what was changed and which glued values moved."""
     by_name = {p.name: p for p in parameters}
-    settings = "; ".join(f"`{n}` = {declared.format_value(v)} (in the book: {by_name[n].shown})"
+    settings = "; ".join(f"`{n}` = {parameter_values.format_value(v)} (in the book: {by_name[n].shown})"
                          for n, v in values.items()) or "none (the book's own assumptions)"
 
     def cell(text: str) -> str:
@@ -401,7 +402,7 @@ def main(argv: list[str] | None = None) -> int:
         source = chapter_path(args.chapter, root)
         if args.list:
             parameters = declared.read(source)
-            print(declared.describe(parameters) if parameters else f"{source.stem} declares no assumptions")
+            print(parameter_values.describe(parameters) if parameters else f"{source.stem} declares no assumptions")
             return 0
         result = rerun(args.chapter, parse_assignments(items), root=root, html=not args.no_html,
                        timeout=args.timeout)
