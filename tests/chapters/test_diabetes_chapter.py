@@ -14,7 +14,7 @@ import pytest
 from pybtex.database import parse_file
 
 from claimcheck import load
-from claimcheck.cli.rerun import glued_values
+from claimcheck.cli.glue_changes import glued_values
 from claimcheck.data.transcribed import Estimates
 from claimcheck.stats.responders import fit_two_exceedances, observed_and_true_shares
 

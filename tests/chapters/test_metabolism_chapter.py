@@ -14,7 +14,7 @@ import statsmodels.formula.api as smf
 from pybtex.database import parse_file
 
 from claimcheck import load
-from claimcheck.cli.rerun import glued_values
+from claimcheck.cli.glue_changes import glued_values
 from claimcheck.stats.power import min_detectable_hazard_ratio
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -209,7 +209,8 @@ def _declaration(name: str, value: Any, comment: str, line: int, where: str) -> 
     return parameter
 
 
-def _cell_source(cell: dict) -> str:
+def cell_source(cell: dict) -> str:
+    """A notebook cell's source as one string (nbformat stores it as a string or a list of lines)."""
     source = cell.get("source", "")
     return "".join(source) if isinstance(source, list) else source
 
@@ -234,7 +235,7 @@ def read(path: Path | str) -> list[Parameter]:
     if found is None:
         return []
     index, cell = found
-    return parse_cell(_cell_source(cell), where=f"{path.name}, cell {index} (parameters)")
+    return parse_cell(cell_source(cell), where=f"{path.name}, cell {index} (parameters)")
 
 
 def declaration_problems(parameters: list[Parameter]) -> list[str]:
