@@ -31,6 +31,13 @@ def _check_probability(name: str, value: float) -> None:
         raise ValueError(f"{name} must be between 0 and 1, got {value}")
 
 
+def _check_power_and_alpha(power: float, alpha: float) -> None:
+    _check_probability("power", power)
+    _check_probability("alpha", alpha)
+    if power <= alpha:
+        raise ValueError("power must exceed alpha")
+
+
 def _group_sizes(n1: int, n2: int | None) -> tuple[int, int]:
     """Both group sizes (``n2`` defaults to ``n1``); a two-sample t-test needs at least 2 units in each."""
     n2 = n1 if n2 is None else n2
@@ -51,10 +58,7 @@ def _residual_dof(n: int, n_covariates: int, lost: int) -> int:
 def min_detectable_d(n1: int, n2: int | None = None, power: float = 0.8, alpha: float = 0.05) -> float:
     """Smallest |d| a two-sided two-sample t-test with n1 and n2 units detects with the given power."""
     n1, n2 = _group_sizes(n1, n2)
-    _check_probability("power", power)
-    _check_probability("alpha", alpha)
-    if power <= alpha:
-        raise ValueError("power must exceed alpha")
+    _check_power_and_alpha(power, alpha)
     solved = TTestIndPower().solve_power(effect_size=None, nobs1=n1, ratio=n2 / n1, alpha=alpha,
                                          power=power, alternative="two-sided")
     return float(abs(solved))
@@ -180,10 +184,7 @@ def design_analysis(d_true: float, n1: int, n2: int | None = None, alpha: float 
 
 
 def _z_sum(power: float, alpha: float) -> float:
-    _check_probability("power", power)
-    _check_probability("alpha", alpha)
-    if power <= alpha:
-        raise ValueError("power must exceed alpha")
+    _check_power_and_alpha(power, alpha)
     return z_for_level(1 - alpha) + float(stats.norm.ppf(power))
 
 
