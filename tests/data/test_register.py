@@ -118,14 +118,6 @@ def test_every_certainty_is_recomputed_from_its_start_and_ratings(claims):
     assert register.rule_problems(claims) == []
 
 
-def test_c09_starts_low_and_ends_low():
-    """Observational start, rated up once and down once: low, and at low certainty not 'supported'."""
-    assert rubric.compute_certainty("low", "indirectness", "large_effect") == "low"
-    assert rubric.compute_certainty("high", "imprecision:2; inconsistency", "") == "very low"
-    assert rubric.compute_certainty("low", "indirectness:2; imprecision", "") == "very low"  # floor
-    assert rubric.compute_certainty("low", "", "large_effect; dose_response:2") == "high"  # ceiling
-
-
 def test_a_miscounted_certainty_is_caught(claims):
     wrong = claims.copy()
     row = wrong.index[wrong["claim_id"] == "C09"][0]
@@ -197,24 +189,6 @@ def test_parent_verdicts_and_certainties_follow_the_parts_rule(claims):
         own = parts[row["claim_id"]]
         assert row["verdict"] == rubric.parent_verdict([p["verdict"] for p in own]), row["claim_id"]
         assert row["certainty"] == rubric.parent_certainty([(p["verdict"], p["certainty"]) for p in own])
-
-
-@pytest.mark.parametrize("parts, verdict", [
-    (["supported", "supported"], "supported"),
-    (["supported", "not assessable"], "partly supported"),
-    (["partly supported", "no evidence found"], "partly supported"),
-    (["not supported", "no evidence found", "not assessable"], "not supported"),
-    (["no evidence found", "not assessable"], "no evidence found"),
-    (["not assessable", "not assessable"], "not assessable"),
-    (["contradicted", "not supported"], "contradicted"),
-])
-def test_parts_rule(parts, verdict):
-    assert rubric.parent_verdict(parts) == verdict
-
-
-def test_parent_certainty_counts_no_evidence_as_very_low():
-    assert rubric.parent_certainty([("supported", "moderate"), ("no evidence found", "not applicable")]) == "very low"
-    assert rubric.parent_certainty([("supported", "moderate"), ("not assessable", "not applicable")]) == "moderate"
 
 
 def test_a_parent_out_of_step_with_its_parts_is_caught(claims):
