@@ -18,11 +18,6 @@ from claimcheck.present.tables import markdown_text
 from claimcheck.present.verdicts import label_html
 
 VERDICT_ORDER = list(vocab.VERDICTS)
-FLAG_LABELS = {
-    "advice_beyond_evidence": "advice beyond the evidence",
-    "causal_from_correlational": "causal wording from correlational data",
-    "animal_to_human": "inference to humans from animal or cell studies",
-}
 
 
 def html_table(claims: pd.DataFrame, history: pd.DataFrame | None = None) -> str:
@@ -34,7 +29,7 @@ def html_table(claims: pd.DataFrame, history: pd.DataFrame | None = None) -> str
     rows = []
     for row in claims.to_dict(orient="records"):
         cid = row["claim_id"]
-        flags = [FLAG_LABELS.get(f, f) for f in split(row["flags"]) if f not in ("none", "pending")]
+        flags = [labels.label(f, "flags") for f in split(row["flags"]) if f not in ("none", "pending")]
         details = []
         if is_part(row):
             details.append(f"Part of {html.escape(row['parent'])}.")
