@@ -271,3 +271,15 @@ def test_a_broken_chain_of_changes_is_caught(claims):
     history.loc[first_c01, "old_verdict"] = "supported"
     problems = register.history_problems(claims, history)
     assert [(p.file, p.row, p.column) for p in problems] == [("data/verdict_history.csv", first_c01 + 1, "old_verdict")]
+
+
+SOURCE_CHAINS = sorted(p.stem for p in (ROOT / "data").glob("*_source_chain.csv"))
+
+
+@pytest.mark.parametrize("resource", SOURCE_CHAINS)
+def test_a_source_chain_names_only_whole_claims_of_the_register(claims, resource):
+    """Every claim id a chapter's source chain names is a whole claim in the register (a chain is
+    followed per claim, not per part), so renumbering the register cannot orphan a chain."""
+    chained = set(load(resource)["claim_id"])
+    whole = set(register.whole_claims(claims)["claim_id"])
+    assert chained and chained <= whole, sorted(chained - whole)
