@@ -14,7 +14,7 @@ import pytest
 from pybtex.database import parse_file
 
 from claimcheck import load
-from claimcheck.cli.rerun import glued_values
+from claimcheck.cli.glue_changes import glued_values
 from claimcheck.data.package import read_descriptor
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,7 +8,8 @@ import nbformat
 import pytest
 
 from claimcheck.data import parameters as declared
-from claimcheck.data.parameters import ParameterError, coerce, declaration_problems, parse_cell
+from claimcheck.data.parameter_values import coerce
+from claimcheck.data.parameters import ParameterError, declaration_problems, parse_cell
 from conftest import ROOT
 
 CELL = """\
@@ -39,17 +40,6 @@ def test_each_assignment_is_read_with_value_type_comment_and_allowed_values():
     assert found["strict"].allowed == "one of: True, False"
     assert found["label"].value == "hash # inside text"
     assert found["label"].meaning == "A name with a hash in it"
-
-
-def test_comment_keys_and_ranges():
-    parts = declared.split_comment("Cut-off for a responder. unit: kg; SOURCE: our choice; range: 0..")
-    assert parts == {"meaning": "Cut-off for a responder", "unit": "kg", "source": "our choice", "range": "0.."}
-    assert declared.parse_range("-1.5..2e1") == (-1.5, 20.0)
-    assert declared.parse_range("..5") == (None, 5.0)
-    assert declared.parse_range("1-5") == (1.0, 5.0)
-    for bad in ("5..1", "..", "a..b", "wide"):
-        with pytest.raises(ParameterError):
-            declared.parse_range(bad)
 
 
 @pytest.mark.parametrize("source, message", [

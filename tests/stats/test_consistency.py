@@ -1,74 +1,17 @@
-"""Consistency maths: each function against a case worked out independently."""
+"""Consistency checks: each against a case worked out independently (several from the diabetes
+chapter's own tables)."""
 
-import math
-
+import pandas as pd
 import pytest
 from scipy import stats
 
 from claimcheck.stats.consistency import (
-    ReportedP,
+    centred,
     count_from_percent,
-    difference_of_independent,
+    interval_checks,
     p_consistent_with_ci,
-    p_from_ci,
-    se_from_ci,
-    se_from_p,
-    z_for_level,
+    threshold_reading,
 )
-
-
-def test_se_from_a_symmetric_interval():
-    # An interval of +/- 1.959964 SE around any estimate has width 2 * 1.959964 * SE.
-    assert se_from_ci(-1.959964, 1.959964) == pytest.approx(1.0, rel=1e-6)
-    assert se_from_ci(0.0, 2 * 1.644854, level=0.90) == pytest.approx(1.0, rel=1e-6)
-
-
-def test_se_of_a_ratio_is_on_the_log_scale():
-    low, high = math.exp(-1.959964), math.exp(1.959964)
-    assert se_from_ci(low, high, ratio=True) == pytest.approx(1.0, rel=1e-6)
-
-
-def test_p_from_interval_at_the_boundary_is_five_percent():
-    assert p_from_ci(1.959964, 0.0, 2 * 1.959964) == pytest.approx(0.05, abs=1e-6)
-    assert p_from_ci(math.exp(1.959964), 1.0, math.exp(2 * 1.959964), ratio=True) == pytest.approx(0.05, abs=1e-6)
-
-
-def test_p_from_interval_matches_a_direct_z_test():
-    estimate, se = -0.34, 0.11
-    low, high = estimate - z_for_level() * se, estimate + z_for_level() * se
-    assert p_from_ci(estimate, low, high) == pytest.approx(2 * stats.norm.sf(0.34 / 0.11))
-
-
-def test_bad_intervals_are_refused():
-    with pytest.raises(ValueError):
-        se_from_ci(2.0, 1.0)
-    with pytest.raises(ValueError):
-        se_from_ci(-0.1, 2.0, ratio=True)
-    with pytest.raises(ValueError):
-        z_for_level(95)
-
-
-@pytest.mark.parametrize(
-    "text, relation, value, decimals",
-    [("0.03", "=", 0.03, 2), ("<0.001", "<", 0.001, 3), ("P < .05", "<", 0.05, 2), ("p=0.006", "=", 0.006, 3), ("≤0.01", "<", 0.01, 2)],
-)
-def test_reported_p_is_parsed(text, relation, value, decimals):
-    assert ReportedP.parse(text) == ReportedP(relation, value, decimals)
-
-
-def test_reported_p_rejects_nonsense():
-    with pytest.raises(ValueError):
-        ReportedP.parse("significant")
-    with pytest.raises(ValueError):
-        ReportedP.parse("1.5")
-
-
-def test_rounding_window_of_a_printed_p():
-    printed = ReportedP.parse("0.03")
-    assert printed.agrees_with(0.0349) and printed.agrees_with(0.025)
-    assert not printed.agrees_with(0.036) and not printed.agrees_with(0.0249)
-    assert ReportedP.parse("<0.001").agrees_with(0.0004)
-    assert not ReportedP.parse("<0.001").agrees_with(0.002)
 
 
 def test_p_check_allows_for_a_rounded_interval():
@@ -94,19 +37,61 @@ def test_impossible_percentage_is_flagged():
         count_from_percent(10.0, 0)
 
 
-def test_difference_of_independent_estimates():
-    result = difference_of_independent(1.0, 0.3, 0.4, 0.4)
-    assert result["difference"] == pytest.approx(0.6)
-    assert result["se"] == pytest.approx(0.5)
-    assert result["ci_low"] == pytest.approx(0.6 - 1.959964 * 0.5, rel=1e-6)
-    assert result["p"] == pytest.approx(2 * stats.norm.sf(1.2))
+def test_a_symmetric_interval_is_centred():
+    # HART-D combined vs control: middle of -0.64 and -0.03 is -0.335, within rounding of -0.34.
+    assert centred(-0.34, -0.64, -0.03, 2)
 
 
-def test_se_from_p_inverts_the_wald_test():
-    # An estimate 1.959964 standard errors from zero has p = 0.05.
-    assert se_from_p(1.959964, 0.05) == pytest.approx(1.0, rel=1e-6)
-    assert se_from_p(-3.0, 2 * stats.norm.sf(2.0)) == pytest.approx(1.5)
+def test_an_interval_far_off_its_estimate_is_not_centred():
+    # DARE resistance vs control as printed: middle -0.47, two hundredths-units away from -0.38.
+    assert not centred(-0.38, -0.72, -0.22, 2)
+
+
+def test_ratio_intervals_are_centred_on_the_log_scale():
+    # sqrt(2.6 * 7.6) = 4.445..., within rounding of the printed 4.5; sqrt(2.8 * 15.0) = 6.48...
+    # is not within a half-unit (0.05) window of 6.6 even allowing for rounding of the bounds.
+    assert centred(4.5, 2.6, 7.6, 1, ratio=True)
+    assert not centred(6.6, 2.8, 15.0, 1, ratio=True)
+
+
+@pytest.mark.parametrize("low, high, threshold, reading", [
+    (-0.2, 0.2, 0.5, "ruled out"),
+    (-0.2, 0.2, 0.1, "not ruled out"),
+    (0.6, 0.9, 0.5, "shown"),
+    (-0.9, -0.6, 0.5, "shown"),
+    (-0.6, 0.1, 0.5, "not ruled out"),
+])
+def test_threshold_reading(low, high, threshold, reading):
+    assert threshold_reading(low, high, threshold) == reading
+
+
+def test_threshold_reading_refuses_nonsense():
     with pytest.raises(ValueError):
-        se_from_p(1.0, 0.0)
+        threshold_reading(0.2, -0.2, 0.5)
     with pytest.raises(ValueError):
-        se_from_p(0.0, 0.5)
+        threshold_reading(-0.2, 0.2, 0.0)
+
+
+def _frame(rows):
+    columns = ["estimate_id", "measure", "estimate", "ci_low", "ci_high", "p_reported", "note"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def test_interval_checks_find_agreement_mismatch_and_skips():
+    frame = _frame([
+        ("agree", "mean_difference", -0.34, -0.64, -0.03, ".03", None),
+        ("mismatch", "mean_difference", -0.34, -0.64, -0.03, ".30", None),
+        ("trend", "risk_ratio", 4.5, 2.6, 7.6, "<0.0001", "p for trend"),
+        ("silent", "mean_difference", -0.26, -0.45, -0.08, None, None),
+        ("no-interval", "mean_difference", -0.66, None, None, None, None),
+        ("icc", "correlation", 0.95, 0.92, 0.97, None, None),
+    ])
+    checks = interval_checks(frame, implied_p={"silent": "<0.05"}).set_index("estimate_id")
+    assert list(checks.index) == ["agree", "mismatch", "trend", "silent"]
+    assert checks.at["agree", "check"] == "agrees"
+    assert checks.at["mismatch", "check"] == "mismatch"
+    assert checks.at["trend", "check"] == "trend test (not comparable)"
+    assert checks.at["silent", "check"] == "agrees" and checks.at["silent", "p_source"] == "implied"
+    assert bool(checks.at["trend", "ratio"]) and not bool(checks.at["agree", "ratio"])
+    # The recomputed SE is the interval width over 2 x 1.96.
+    assert checks.at["agree", "se"] == pytest.approx(0.61 / (2 * stats.norm.ppf(0.975)))

@@ -12,6 +12,7 @@ from claimcheck.stats.responders import (
     draw_standardised,
     fit_two_exceedances,
     misclassification,
+    observed_and_true_shares,
     simulate_misclassification,
     true_response_sd,
 )
@@ -154,3 +155,28 @@ def test_bootstrap_centres_on_the_generating_values():
     assert fits.shape == (200, 2)
     assert np.nanmean(fits[:, 0]) == pytest.approx(2.0, abs=0.3)
     assert np.nanmean(fits[:, 1]) == pytest.approx(10.0, rel=0.05)
+
+
+def test_without_test_noise_true_and_observed_shares_are_equal():
+    shares = observed_and_true_shares(1.7, 9.6, 0.0, 5.0)
+    assert shares["true_nonresponders"] == pytest.approx(shares["observed_nonresponders"])
+    assert shares["misclassified"] == 0.0
+
+
+@pytest.mark.parametrize("typical_error", [2.0, 4.0, 6.0])
+def test_noise_around_a_mean_below_the_cut_off_hides_true_nonresponders(typical_error):
+    # With the mean below the cut-off, removing noise narrows the distribution around a point below
+    # the cut-off, so the true share below it is larger than the observed share.
+    fit = fit_two_exceedances(0.0, 0.57, 5.0, 0.366)
+    shares = observed_and_true_shares(fit["mean"], fit["sd"], typical_error, 5.0)
+    assert shares["observed_nonresponders"] == pytest.approx(1 - 0.366, abs=1e-9)
+    assert shares["true_nonresponders"] > shares["observed_nonresponders"]
+    # The true share is the normal with the de-noised SD below the cut-off.
+    sd_true = math.sqrt(fit["sd"] ** 2 - 2 * typical_error**2)
+    assert shares["true_nonresponders"] == pytest.approx(stats.norm.cdf((5.0 - fit["mean"]) / sd_true))
+
+
+def test_true_share_grows_with_the_assumed_test_error():
+    fit = fit_two_exceedances(0.0, 0.57, 5.0, 0.366)
+    values = [observed_and_true_shares(fit["mean"], fit["sd"], te, 5.0)["true_nonresponders"] for te in (2, 4, 6)]
+    assert values == sorted(values)

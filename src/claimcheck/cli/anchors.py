@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 from claimcheck import paths
@@ -20,21 +19,12 @@ LIST_FILE = paths.PUBLISHED_ANCHORS
 STABLE_ID = re.compile(r"^(claim-c\d{2}[a-z]?|evidence-c\d{2}[a-z]?|cite-this-page)$")
 
 
-class _Ids(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.ids: set[str] = set()
-
-    def handle_starttag(self, tag, attrs):
-        for name, value in attrs:
-            if name == "id" and value:
-                self.ids.add(value)
-
-
 def page_ids(page: Path) -> set[str]:
-    parser = _Ids()
-    parser.feed(page.read_text(encoding="utf-8"))
-    return parser.ids
+    """Every non-empty ``id`` on a built page."""
+    from bs4 import BeautifulSoup
+
+    soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
+    return {element["id"] for element in soup.find_all(id=True) if element["id"]}
 
 
 def pages(html_dir: Path) -> list[Path]:

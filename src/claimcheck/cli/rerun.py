@@ -22,9 +22,7 @@ glue name used in the text of a claim's evidence section (the markdown from an
 from __future__ import annotations
 
 import argparse
-import fnmatch
 import json
-import re
 import shutil
 import sys
 import tempfile
@@ -33,17 +31,13 @@ from pathlib import Path
 from typing import Any
 
 from claimcheck import paths
+from claimcheck.cli.glue_changes import Change, changes, format_changes, glued_values, verdict_relevant
+from claimcheck.cli.rerun_render import RenderFailed, note_cell, render_html
+from claimcheck.data import parameter_values
 from claimcheck.data import parameters as declared
 
 RERUN_FOLDER = paths.RERUN_DIR
 CHAPTERS_FOLDER = paths.CHAPTERS_DIR
-VERDICT_GLUE_KEY = "verdict_glue"  # notebook metadata: {"claimcheck": {"verdict_glue": [...]}}
-MAX_SHOWN = 48
-
-_EVIDENCE_LABEL = re.compile(r"^\s*\(evidence-[\w-]+\)=", re.M)
-_SECTION_HEADING = re.compile(r"^\s*#{1,2}\s", re.M)
-_GLUE_ROLE = re.compile(r"\{glue(?::[\w-]*)?\}`([^`:<>]+)")
-_GLUE_DIRECTIVE = re.compile(r"^\s*(?:`{3,}|:{3,})\s*\{glue(?::[\w-]*)?\}\s+([^\s`]+)", re.M)
 
 
 class RerunError(Exception):
@@ -71,10 +65,6 @@ def book_root(start: Path | None = None) -> Path:
     return root
 
 
-def chapter_notebooks(root: Path) -> list[Path]:
-    return sorted((root / CHAPTERS_FOLDER).glob("*.ipynb"))
-
-
 def chapter_path(chapter: str, root: Path) -> Path:
     """``diabetes_fitness`` means ``chapters/diabetes_fitness.ipynb``; a path to a notebook is taken as is."""
     if chapter.endswith(".ipynb") or "/" in chapter:
@@ -86,124 +76,8 @@ def chapter_path(chapter: str, root: Path) -> Path:
     path = root / CHAPTERS_FOLDER / f"{chapter}.ipynb"
     if path.is_file():
         return path
-    names = ", ".join(p.stem for p in chapter_notebooks(root))
+    names = ", ".join(p.stem for p in paths.chapter_notebooks(root))
     raise RerunError(f"no chapter named {chapter!r}; the chapters are: {names}")
-
-
-# --- glued values ----------------------------------------------------------------------------
-
-
-def glued_values(notebook: dict) -> dict[str, dict]:
-    """Every glued value stored in a notebook's outputs: name -> its stored MIME bundle
-    (the ``application/papermill.record/`` prefix myst-nb adds is removed), in notebook order."""
-    found: dict[str, dict] = {}
-    for cell in notebook.get("cells", []):
-        for output in cell.get("outputs", []) if cell.get("cell_type") == "code" else []:
-            scrap = (output.get("metadata") or {}).get("scrapbook")
-            if not scrap or "name" not in scrap:
-                continue
-            prefix = scrap.get("mime_prefix", "")
-            found[scrap["name"]] = {key.removeprefix(prefix): value for key, value in (output.get("data") or {}).items()}
-    return found
-
-
-def shown(bundle: dict | None) -> str:
-    """A glued value as one short line of text."""
-    if bundle is None:
-        return "(absent)"
-    text = bundle.get("text/plain")
-    if text is None:
-        return "(" + ", ".join(sorted(bundle)) + ")"
-    text = "".join(text) if isinstance(text, list) else str(text)
-    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
-    one_line = lines[0] + (" …" if len(lines) > 1 else "") if lines else "''"
-    return one_line if len(one_line) <= MAX_SHOWN else one_line[: MAX_SHOWN - 1] + "…"
-
-
-def _plain_text(bundle: dict | None) -> str | None:
-    if not bundle or "text/plain" not in bundle:
-        return None
-    text = bundle["text/plain"]
-    return " ".join(("".join(text) if isinstance(text, list) else str(text)).split())
-
-
-def _shown_pair(book: dict | None, rerun: dict | None) -> tuple[str, str]:
-    """Both values as short text; when the shortened texts would look the same, both are shown
-    from a little before the first character that differs."""
-    left, right = shown(book), shown(rerun)
-    old, new = _plain_text(book), _plain_text(rerun)
-    if left != right or old is None or new is None or old == new:
-        return left, right
-    first = next((i for i, (a, b) in enumerate(zip(old, new)) if a != b), min(len(old), len(new)))
-    start = max(first - 12, 0)
-
-    def window(text: str) -> str:
-        part = ("…" if start else "") + text[start:start + MAX_SHOWN - 2]
-        return part + ("…" if start + MAX_SHOWN - 2 < len(text) else "")
-
-    return window(old), window(new)
-
-
-def _markdown(cell: dict) -> str:
-    source = cell.get("source", "")
-    return "".join(source) if isinstance(source, list) else source
-
-
-def glue_names_in_text(text: str) -> list[str]:
-    return [name.strip() for name in _GLUE_ROLE.findall(text) + _GLUE_DIRECTIVE.findall(text)]
-
-
-def verdict_relevant(notebook: dict, names) -> set[str]:
-    """Which of ``names`` feed a verdict: listed (or matched by a pattern) in the notebook's
-    ``claimcheck.verdict_glue`` metadata, or used in the text of an evidence section."""
-    patterns = list(((notebook.get("metadata") or {}).get("claimcheck") or {}).get(VERDICT_GLUE_KEY) or [])
-    in_evidence: set[str] = set()
-    inside = False
-    for cell in notebook.get("cells", []):
-        if cell.get("cell_type") != "markdown":
-            continue
-        text = _markdown(cell)
-        label = _EVIDENCE_LABEL.search(text)
-        if label:
-            inside = True
-            text = text[label.start():]
-        elif _SECTION_HEADING.search(text):
-            inside = False
-        if inside:
-            in_evidence.update(glue_names_in_text(text))
-    return {name for name in names
-            if name in in_evidence or any(fnmatch.fnmatchcase(name, pattern) for pattern in patterns)}
-
-
-@dataclass(frozen=True)
-class Change:
-    name: str
-    book: str
-    rerun: str
-    verdict_relevant: bool
-
-
-def changes(book: dict, rerun: dict, relevant: set[str]) -> list[Change]:
-    """Every glued value that differs (or appears or disappears), verdict-relevant first, each
-    group in notebook order."""
-    order = list(book) + [name for name in rerun if name not in book]
-    moved = [name for name in order if book.get(name) != rerun.get(name)]
-    rows = [Change(name, *_shown_pair(book.get(name), rerun.get(name)), name in relevant) for name in moved]
-    return sorted(rows, key=lambda change: not change.verdict_relevant)
-
-
-def format_changes(rows: list[Change], total: int) -> str:
-    if not rows:
-        return f"No glued value changed: the re-run reproduces all {total} glued values of the book."
-    table = [("", "name", "value in the book", "value re-run")]
-    table += [("*" if r.verdict_relevant else "", r.name, r.book, r.rerun) for r in rows]
-    widths = [max(len(row[i]) for row in table) for i in range(4)]
-    lines = [f"{len(rows)} of {total} glued values changed (* = verdict-relevant, listed first):"]
-    for index, row in enumerate(table):
-        lines.append("  " + "  ".join(cell.ljust(widths[i]) for i, cell in enumerate(row)).rstrip())
-        if index == 0:
-            lines.append("  " + "  ".join(("-" if i else " ") * w for i, w in enumerate(widths)))
-    return "\n".join(lines)
 
 
 # --- the new values --------------------------------------------------------------------------
@@ -230,12 +104,12 @@ def validate(parameters: list[declared.Parameter], assignments: dict[str, str], 
             raise RerunError(f"{chapter} declares no assumptions (it has no cell tagged 'parameters'), "
                              f"so {', '.join(unknown)} cannot be set")
         raise RerunError(f"{chapter} has no assumption named {', '.join(unknown)}. Its assumptions are:\n"
-                         + declared.describe(parameters))
+                         + parameter_values.describe(parameters))
     values = {}
     problems = []
     for name, raw in assignments.items():
         try:
-            values[name] = declared.coerce(by_name[name], raw)
+            values[name] = parameter_values.coerce(by_name[name], raw)
         except declared.ParameterError as err:
             problems.append(str(err))
     if problems:
@@ -260,71 +134,6 @@ def execute(source: Path, target: Path, values: dict[str, Any], timeout: int = 6
         raise ExecutionFailed(f"{source.name} failed in cell {err.cell_index} with these values: "
                               f"{err.ename}: {err.evalue}") from None
     return declared.read_notebook(target)
-
-
-def _note_cell(chapter: str, values: dict[str, Any], parameters: list[declared.Parameter], rows: list[Change],
-               total: int) -> dict:
-    """A box at the top of the re-run page: what was changed and which glued values moved."""
-    by_name = {p.name: p for p in parameters}
-    settings = "; ".join(f"`{n}` = {declared.format_value(v)} (in the book: {by_name[n].shown})"
-                         for n, v in values.items()) or "none (the book's own assumptions)"
-
-    def cell(text: str) -> str:
-        return text.replace("|", "\\|").replace("`", "'")
-
-    if rows:
-        table = ["| | name | value in the book | value re-run |", "|---|---|---|---|"]
-        table += [f"| {'verdict' if r.verdict_relevant else ''} | `{r.name}` | {cell(r.book)} | {cell(r.rerun)} |"
-                  for r in rows]
-        moved = f"{len(rows)} of {total} glued values changed (verdict-relevant first):\n\n" + "\n".join(table)
-    else:
-        moved = f"No glued value changed: the re-run reproduces all {total} glued values of the book."
-    text = (f":::{{admonition}} Re-run of this chapter with other assumptions\n:class: note\n"
-            f"Changed assumptions: {settings}. This page was produced by `python -m claimcheck.cli.rerun "
-            f"{chapter}`; it is not the published chapter.\n\n{moved}\n:::\n")
-    return {"cell_type": "markdown", "id": "claimcheck-rerun-note", "metadata": {}, "source": text}
-
-
-def render_html(notebook: dict, name: str, root: Path, target: Path) -> Path:
-    """A one-page HTML rendering of an executed notebook (myst-nb, no execution), glue and
-    citations resolved; returns the page's path. References to other chapters stay plain text."""
-    import io
-
-    from sphinx.application import Sphinx
-
-    source = target / "_source"
-    source.mkdir(parents=True)
-    (source / f"{name}.ipynb").write_text(json.dumps(notebook), encoding="utf-8")
-    overrides: dict[str, Any] = {
-        "extensions": ["myst_nb", "sphinx_design", "sphinx_togglebutton"],
-        "root_doc": name,
-        "project": name,
-        "nb_execution_mode": "off",
-        "nb_merge_streams": True,
-        "nb_render_markdown_format": "myst",
-        "myst_enable_extensions": ["colon_fence", "dollarmath", "deflist", "html_image", "substitution"],
-        "html_theme": "sphinx_book_theme",
-        "html_title": f"{name} (re-run)",
-        "html_show_sourcelink": False,
-        "html_copy_source": False,
-        "exclude_patterns": [],
-    }
-    bibliography = root / "references.bib"
-    if bibliography.is_file():
-        shutil.copyfile(bibliography, source / "references.bib")
-        overrides["extensions"].append("sphinxcontrib.bibtex")
-        overrides.update(bibtex_bibfiles=["references.bib"], bibtex_reference_style="author_year",
-                         bibtex_default_style="plain")
-    html = target / "html"
-    warnings = io.StringIO()
-    app = Sphinx(str(source), None, str(html), str(target / "_doctrees"), "html", confoverrides=overrides,
-                 status=io.StringIO(), warning=warnings, freshenv=True)
-    app.build()
-    if app.statuscode:
-        raise ExecutionFailed(f"rendering {name} to HTML failed:\n{warnings.getvalue()[-3000:]}")
-    for scratch in (source, target / "_doctrees", target / "jupyter_execute"):
-        shutil.rmtree(scratch, ignore_errors=True)
-    return html / f"{name}.html"
 
 
 @dataclass
@@ -367,8 +176,11 @@ def rerun(chapter: str, assignments: dict[str, str], root: Path | None = None, h
             shown_notebook = json.loads(json.dumps(executed))
             cells = shown_notebook["cells"]
             cells.insert(1 if cells and cells[0].get("cell_type") == "markdown" else 0,
-                         _note_cell(name, values, parameters, rows, total))
-            page = render_html(shown_notebook, name, root, work)
+                         note_cell(name, values, parameters, rows, total))
+            try:
+                page = render_html(shown_notebook, name, root, work)
+            except RenderFailed as err:
+                raise ExecutionFailed(str(err)) from None
         final = output_root / name
         if final.exists():
             old = Path(tempfile.mkdtemp(prefix=f".{name}-old-", dir=output_root))
@@ -401,7 +213,7 @@ def main(argv: list[str] | None = None) -> int:
         source = chapter_path(args.chapter, root)
         if args.list:
             parameters = declared.read(source)
-            print(declared.describe(parameters) if parameters else f"{source.stem} declares no assumptions")
+            print(parameter_values.describe(parameters) if parameters else f"{source.stem} declares no assumptions")
             return 0
         result = rerun(args.chapter, parse_assignments(items), root=root, html=not args.no_html,
                        timeout=args.timeout)

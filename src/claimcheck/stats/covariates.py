@@ -18,8 +18,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from claimcheck.stats.consistency import ReportedP
 from claimcheck.stats.power import p_from_partial_r, p_range_for_rounded_r
+from claimcheck.stats.rounding import ReportedP
 
 SENSITIVITY_COLUMNS = ["model", "covariates", "n", "estimate", "ci_low", "ci_high", "p"]
 
@@ -116,10 +116,4 @@ def rounded_pair_fits(reported_r: float, reported_p: str, n: int, n_covariates: 
     pair fits when the two ranges overlap.
     """
     low, high = p_range_for_rounded_r(reported_r, n, r_decimals, n_covariates)
-    printed = ReportedP.parse(reported_p)
-    if printed.relation == "<":
-        return low < printed.value
-    if printed.relation == ">":
-        return high > printed.value
-    half = 0.5 * 10 ** (-printed.decimals)
-    return low <= printed.value + half and high >= printed.value - half
+    return ReportedP.parse(reported_p).fits(low, high)

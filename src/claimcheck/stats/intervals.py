@@ -3,20 +3,19 @@
 The chapters fit ordinary statsmodels models (OLS, GLM/Logit, PHReg, MixedLM) and need the same
 few things from each: a tidy table of coefficients with intervals, crude and adjusted estimates
 side by side, one regression line per group, and the standard error, z and p implied by an
-interval printed in a paper. Every function returns plain pandas or Python types so the numbers
-can be glued into prose.
+interval printed in a paper (the formulas themselves are in :mod:`claimcheck.stats.wald`). Every
+function returns plain pandas or Python types so the numbers can be glued into prose.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
-from claimcheck.stats.consistency import p_from_ci, se_from_ci, z_for_level
+from claimcheck.stats.wald import se_from_ci, t_for_level, two_sided_p, z_from_ci
 
 
 def _names(result) -> list[str]:
@@ -115,7 +114,7 @@ def group_slopes(data: pd.DataFrame, x: str, y: str, group: str, level: float = 
         sse = float(np.sum(resid**2))
         sst = float(np.sum((ys - ys.mean()) ** 2))
         se = math.sqrt(sse / (n - 2) / sxx)
-        t = float(stats.t.ppf(0.5 + level / 2, n - 2))
+        t = t_for_level(level, n - 2)
         rows.append(
             {
                 group: key,
@@ -141,20 +140,16 @@ def recompute_from_ci(estimate: float, low: float, high: float, level: float = 0
     se = se_from_ci(low, high, level, ratio)
     if ratio:
         lo, hi, est = math.log(low), math.log(high), math.log(estimate)
-        centre = (lo + hi) / 2
-        null_value = math.log(1.0 if null is None else null)
-        midpoint = math.exp(centre)
+        midpoint = math.exp((lo + hi) / 2)
     else:
         lo, hi, est = low, high, estimate
-        centre = (lo + hi) / 2
-        null_value = 0.0 if null is None else null
-        midpoint = centre
-    half = (hi - lo) / 2
-    z = (est - null_value) / se if se > 0 else float("nan")
+        midpoint = (lo + hi) / 2
+    centre, half = (lo + hi) / 2, (hi - lo) / 2
+    z = z_from_ci(estimate, low, high, null, level, ratio)
     return {
         "se": float(se),
         "z": float(z),
-        "p": float(p_from_ci(estimate, low, high, null=null, level=level, ratio=ratio)),
+        "p": two_sided_p(z),
         "midpoint": float(midpoint),
         "asymmetry": float((est - centre) / half) if half > 0 else float("nan"),
     }
@@ -165,26 +160,6 @@ def percent_difference(value: float, reference: float) -> float:
     if reference == 0:
         raise ValueError("the reference value must not be zero")
     return float(100.0 * (value - reference) / reference)
-
-
-def wald_interval(estimate: float, se: float, level: float = 0.95) -> tuple[float, float]:
-    """Normal-theory interval estimate ± z·se."""
-    if se < 0:
-        raise ValueError("a standard error cannot be negative")
-    z = z_for_level(level)
-    return float(estimate - z * se), float(estimate + z * se)
-
-
-def stack_fits(fits: Mapping[str, object], terms: Iterable[str], level: float = 0.95,
-               exponentiate: bool = False) -> pd.DataFrame:
-    """Tidy several fits of the same terms into one long table with a ``model`` column."""
-    terms = list(terms)
-    parts = []
-    for label, result in fits.items():
-        part = tidy(result, level, exponentiate, terms)
-        part.insert(0, "model", label)
-        parts.append(part)
-    return pd.concat(parts, ignore_index=True)
 
 
 def two_stage_slope(per_group: pd.DataFrame, slope: str = "slope", level: float = 0.95) -> dict:
@@ -199,12 +174,10 @@ def two_stage_slope(per_group: pd.DataFrame, slope: str = "slope", level: float 
     k = len(values)
     if k < 2:
         raise ValueError(f"a two-stage interval needs at least 2 groups, got {k}")
-    if not 0 < level < 1:
-        raise ValueError(f"level must be between 0 and 1, got {level}")
     mean = float(values.mean())
     sd = float(values.std(ddof=1))
     se = sd / math.sqrt(k)
-    t = float(stats.t.ppf(0.5 + level / 2, k - 1))
+    t = t_for_level(level, k - 1)
     return {"groups": k, "mean": mean, "sd": sd, "se": se, "ci_low": mean - t * se, "ci_high": mean + t * se}
 
 

@@ -22,31 +22,43 @@ import math
 from scipy import integrate, stats
 from statsmodels.stats.power import TTestIndPower
 
+from claimcheck.stats.rounding import half_unit
+from claimcheck.stats.wald import t_for_level, two_sided_p_t, two_sided_power, z_for_level
+
 
 def _check_probability(name: str, value: float) -> None:
     if not 0 < value < 1:
         raise ValueError(f"{name} must be between 0 and 1, got {value}")
 
 
-def power_two_sample(d: float, n1: int, n2: int | None = None, alpha: float = 0.05) -> float:
-    """Power of a two-sided two-sample t-test (equal variances) for a true standardized difference d."""
-    n2 = n1 if n2 is None else n2
-    if n1 < 2 or n2 < 2:
-        raise ValueError("each group needs at least 2 units")
-    _check_probability("alpha", alpha)
-    return float(TTestIndPower().power(effect_size=abs(d), nobs1=n1, ratio=n2 / n1, alpha=alpha,
-                                       alternative="two-sided"))
-
-
-def min_detectable_d(n1: int, n2: int | None = None, power: float = 0.8, alpha: float = 0.05) -> float:
-    """Smallest |d| a two-sided two-sample t-test with n1 and n2 units detects with the given power."""
-    n2 = n1 if n2 is None else n2
-    if n1 < 2 or n2 < 2:
-        raise ValueError("each group needs at least 2 units")
+def _check_power_and_alpha(power: float, alpha: float) -> None:
     _check_probability("power", power)
     _check_probability("alpha", alpha)
     if power <= alpha:
         raise ValueError("power must exceed alpha")
+
+
+def _group_sizes(n1: int, n2: int | None) -> tuple[int, int]:
+    """Both group sizes (``n2`` defaults to ``n1``); a two-sample t-test needs at least 2 units in each."""
+    n2 = n1 if n2 is None else n2
+    if n1 < 2 or n2 < 2:
+        raise ValueError("each group needs at least 2 units")
+    return n1, n2
+
+
+def _residual_dof(n: int, n_covariates: int, lost: int) -> int:
+    """Degrees of freedom left for a (partial) correlation: ``n - lost - n_covariates`` (``lost`` is 2
+    for the t test of r, 3 for Fisher's z), at least 1."""
+    dof = n - lost - n_covariates
+    if dof < 1:
+        raise ValueError(f"n = {n} is too small for {n_covariates} covariates")
+    return dof
+
+
+def min_detectable_d(n1: int, n2: int | None = None, power: float = 0.8, alpha: float = 0.05) -> float:
+    """Smallest |d| a two-sided two-sample t-test with n1 and n2 units detects with the given power."""
+    n1, n2 = _group_sizes(n1, n2)
+    _check_power_and_alpha(power, alpha)
     solved = TTestIndPower().solve_power(effect_size=None, nobs1=n1, ratio=n2 / n1, alpha=alpha,
                                          power=power, alternative="two-sided")
     return float(abs(solved))
@@ -54,20 +66,16 @@ def min_detectable_d(n1: int, n2: int | None = None, power: float = 0.8, alpha: 
 
 def critical_d(n1: int, n2: int | None = None, alpha: float = 0.05) -> float:
     """Smallest |d| that reaches two-sided p < alpha in a two-sample t-test: any significant result is at least this big."""
-    n2 = n1 if n2 is None else n2
-    if n1 < 2 or n2 < 2:
-        raise ValueError("each group needs at least 2 units")
+    n1, n2 = _group_sizes(n1, n2)
     _check_probability("alpha", alpha)
-    return float(stats.t.ppf(1 - alpha / 2, n1 + n2 - 2) * math.sqrt(1 / n1 + 1 / n2))
+    return float(t_for_level(1 - alpha, n1 + n2 - 2) * math.sqrt(1 / n1 + 1 / n2))
 
 
 def critical_r(n: int, alpha: float = 0.05, n_covariates: int = 0) -> float:
     """Smallest |r| (partial r) that reaches two-sided p < alpha with n observations."""
     _check_probability("alpha", alpha)
-    dof = n - 2 - n_covariates
-    if dof < 1:
-        raise ValueError(f"n = {n} is too small for {n_covariates} covariates")
-    t_crit = stats.t.ppf(1 - alpha / 2, dof)
+    dof = _residual_dof(n, n_covariates, lost=2)
+    t_crit = t_for_level(1 - alpha, dof)
     return float(t_crit / math.sqrt(t_crit**2 + dof))
 
 
@@ -76,13 +84,8 @@ def min_detectable_r(n: int, power: float = 0.8, alpha: float = 0.05, n_covariat
 
     Uses Fisher's z: atanh(r) is close to normal with standard error 1/sqrt(n - 3 - k).
     """
-    _check_probability("power", power)
-    _check_probability("alpha", alpha)
-    dof = n - 3 - n_covariates
-    if dof < 1:
-        raise ValueError(f"n = {n} is too small for {n_covariates} covariates")
-    z_needed = stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power)
-    return float(math.tanh(z_needed / math.sqrt(dof)))
+    dof = _residual_dof(n, n_covariates, lost=3)
+    return float(math.tanh(_z_sum(power, alpha) / math.sqrt(dof)))
 
 
 def power_correlation(r: float, n: int, alpha: float = 0.05, n_covariates: int = 0) -> float:
@@ -90,12 +93,8 @@ def power_correlation(r: float, n: int, alpha: float = 0.05, n_covariates: int =
     _check_probability("alpha", alpha)
     if not -1 < r < 1:
         raise ValueError(f"r must lie strictly between -1 and 1, got {r}")
-    dof = n - 3 - n_covariates
-    if dof < 1:
-        raise ValueError(f"n = {n} is too small for {n_covariates} covariates")
-    shift = abs(math.atanh(r)) * math.sqrt(dof)
-    z_crit = stats.norm.ppf(1 - alpha / 2)
-    return float(stats.norm.sf(z_crit - shift) + stats.norm.cdf(-z_crit - shift))
+    dof = _residual_dof(n, n_covariates, lost=3)
+    return two_sided_power(math.atanh(r) * math.sqrt(dof), alpha)
 
 
 def correlation_ci(r: float, n: int, level: float = 0.95, n_covariates: int = 0) -> tuple[float, float]:
@@ -103,10 +102,8 @@ def correlation_ci(r: float, n: int, level: float = 0.95, n_covariates: int = 0)
     if not -1 < r < 1:
         raise ValueError(f"r must lie strictly between -1 and 1, got {r}")
     _check_probability("level", level)
-    dof = n - 3 - n_covariates
-    if dof < 1:
-        raise ValueError(f"n = {n} is too small for {n_covariates} covariates")
-    half = stats.norm.ppf(0.5 + level / 2) / math.sqrt(dof)
+    dof = _residual_dof(n, n_covariates, lost=3)
+    half = z_for_level(level) / math.sqrt(dof)
     z = math.atanh(r)
     return float(math.tanh(z - half)), float(math.tanh(z + half))
 
@@ -115,11 +112,8 @@ def p_from_partial_r(r: float, n: int, n_covariates: int = 0) -> float:
     """Two-sided p-value of a (partial) Pearson correlation: t = r sqrt(df / (1 - r^2)), df = n - 2 - k."""
     if not -1 < r < 1:
         raise ValueError(f"r must lie strictly between -1 and 1, got {r}")
-    dof = n - 2 - n_covariates
-    if dof < 1:
-        raise ValueError(f"n = {n} is too small for {n_covariates} covariates")
-    t = r * math.sqrt(dof / (1 - r * r))
-    return float(2 * stats.t.sf(abs(t), dof))
+    dof = _residual_dof(n, n_covariates, lost=2)
+    return two_sided_p_t(r * math.sqrt(dof / (1 - r * r)), dof)
 
 
 def p_range_for_rounded_r(r: float, n: int, decimals: int = 2, n_covariates: int = 0) -> tuple[float, float]:
@@ -128,7 +122,7 @@ def p_range_for_rounded_r(r: float, n: int, decimals: int = 2, n_covariates: int
     A printed r stands for any value within half a unit of its last digit; the p-value of the
     (partial) correlation test is monotone in |r|, so the range comes from the two ends.
     """
-    half = 0.5 * 10 ** (-decimals)
+    half = half_unit(decimals)
     ends = [max(min(abs(r) + sign * half, 1 - 1e-12), 0.0) for sign in (-1, 1)]
     p_values = [p_from_partial_r(value, n, n_covariates) for value in ends]
     return float(min(p_values)), float(max(p_values))
@@ -159,17 +153,15 @@ def design_analysis(d_true: float, n1: int, n2: int | None = None, alpha: float 
     distribution. Among results with p < alpha, ``type_s`` is the share with the wrong sign and
     ``exaggeration`` is E(|d_hat| given significance) / |d_true|.
     """
-    n2 = n1 if n2 is None else n2
     if d_true == 0:
         raise ValueError("the exaggeration ratio is undefined for a true effect of zero")
-    if n1 < 2 or n2 < 2:
-        raise ValueError("each group needs at least 2 units")
+    n1, n2 = _group_sizes(n1, n2)
     _check_probability("alpha", alpha)
     dof = n1 + n2 - 2
     scale = math.sqrt(1 / n1 + 1 / n2)
     noncentrality = abs(d_true) / scale
     dist = stats.nct(dof, noncentrality)
-    t_crit = stats.t.ppf(1 - alpha / 2, dof)
+    t_crit = t_for_level(1 - alpha, dof)
     p_upper = float(dist.sf(t_crit))
     p_lower = float(dist.cdf(-t_crit))
     power = p_upper + p_lower
@@ -192,11 +184,8 @@ def design_analysis(d_true: float, n1: int, n2: int | None = None, alpha: float 
 
 
 def _z_sum(power: float, alpha: float) -> float:
-    _check_probability("power", power)
-    _check_probability("alpha", alpha)
-    if power <= alpha:
-        raise ValueError("power must exceed alpha")
-    return float(stats.norm.ppf(1 - alpha / 2) + stats.norm.ppf(power))
+    _check_power_and_alpha(power, alpha)
+    return z_for_level(1 - alpha) + float(stats.norm.ppf(power))
 
 
 def _check_events(events: float, proportion_exposed: float) -> None:
@@ -237,6 +226,5 @@ def power_hazard_ratio(hazard_ratio: float, events: float, proportion_exposed: f
     _check_probability("alpha", alpha)
     if hazard_ratio <= 0:
         raise ValueError(f"the hazard ratio must be positive, got {hazard_ratio}")
-    shift = abs(math.log(hazard_ratio)) * math.sqrt(events * proportion_exposed * (1 - proportion_exposed))
-    z_crit = stats.norm.ppf(1 - alpha / 2)
-    return float(stats.norm.sf(z_crit - shift) + stats.norm.cdf(-z_crit - shift))
+    return two_sided_power(math.log(hazard_ratio) * math.sqrt(events * proportion_exposed * (1 - proportion_exposed)),
+                           alpha)
