@@ -26,24 +26,28 @@ def read_frame(path: Path, fields: list[dict]) -> pd.DataFrame:
     """A validated file as a DataFrame with the declared types.
 
     Integers come back as pandas ``Int64`` and numbers as ``Float64`` so that missing values stay
-    missing rather than turning into silent zeros or object columns; cells are read as text,
-    stripped, and an empty cell (or one of the field's ``missingValues``) is missing.
+    missing rather than turning into silent zeros or object columns. pandas' C parser reads the
+    numbers; text is stripped, and an empty cell (or one of the field's ``missingValues``) is missing.
     """
-    text = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False, encoding="utf-8")
-    frame = pd.DataFrame(index=range(len(text)))
+    parsed_by_pandas = ("integer", "number", "string")
+    dtypes = {f["name"]: _PANDAS_TYPES[f.get("type", "string")] if f.get("type", "string") in parsed_by_pandas
+              else str for f in fields}
+    missing = {f["name"]: ["", *f.get("missingValues", [])] for f in fields}
+    text = pd.read_csv(path, dtype=dtypes, keep_default_na=False, na_values=missing, encoding="utf-8")
+    columns = {}
     for field in fields:
         name, field_type = field["name"], field.get("type", "string")
-        cells = text[name].str.strip()
-        cells = cells.mask(cells.isin(["", *field.get("missingValues", [])]))
-        if field_type == "date":
-            frame[name] = pd.to_datetime(cells, format="%Y-%m-%d")
+        cells = text[name]
+        if field_type == "string":
+            stripped = cells.str.strip()
+            if not stripped.equals(cells):
+                cells = stripped.mask(stripped.isin(missing[name]))
+        elif field_type == "date":
+            cells = pd.to_datetime(cells.str.strip(), format="%Y-%m-%d")
         elif field_type == "boolean":
-            frame[name] = cells.map(_BOOLEANS).astype("boolean")
-        elif field_type in ("integer", "number"):
-            frame[name] = pd.to_numeric(cells).astype(_PANDAS_TYPES[field_type])
-        else:
-            frame[name] = cells.astype("string")
-    return frame
+            cells = cells.str.strip().map(_BOOLEANS).astype("boolean")
+        columns[name] = cells
+    return pd.DataFrame(columns)
 
 
 def load(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
