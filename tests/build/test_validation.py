@@ -44,3 +44,18 @@ def test_bad_file_stops_the_build_naming_file_row_and_column(book):
 
 def test_a_book_without_data_is_left_alone(tmp_path):
     validation.validate_data(SimpleNamespace(srcdir=str(tmp_path), outdir=str(tmp_path / "out")), None)
+
+
+def test_unlisted_file_and_escaping_path_are_named_as_the_layout_check_names_them(book):
+    data_dir = Path(book.srcdir) / "data"
+    (data_dir / "stray.csv").write_text("a,b\n1,2\n")
+    with pytest.raises(BookInputError) as caught:
+        validation.validate_data(book, None)
+    assert str(caught.value) == "data/stray.csv: not listed in data/datapackage.yaml; describe it there (schema, " \
+                                "source, licence, hash) or remove it"
+    (data_dir / "stray.csv").unlink()
+    descriptor = data_dir / "datapackage.yaml"
+    descriptor.write_text(descriptor.read_text().replace("path: mtl.csv", "path: ../../../../etc/passwd", 1))
+    with pytest.raises(BookInputError) as caught:
+        validation.validate_data(book, None)
+    assert "data/datapackage.yaml: resource 'mtl': path '../../../../etc/passwd' leads out of data/" in str(caught.value)

@@ -15,13 +15,16 @@ from pathlib import Path
 
 from claimcheck import paths
 
-# After the layout check of claimcheck.build.sphinx_ext (priority 500), which names a stray or
-# escaping file in its own words; content is validated only in a data/ that passed it.
+# After claimcheck.build.sphinx_ext's own layout check (priority 500) while that still exists;
+# this module makes the same check first, in the same words, so that one can go.
 PRIORITY = 600
 
 
 def validate_data(app, config) -> None:
+    """Stop the build before anything is read when the descriptor cannot be read, names a file
+    outside data/, data/ holds a CSV it does not list, or any file breaks its schema."""
     from claimcheck.build.sphinx_ext import BookInputError, _discard_output
+    from claimcheck.data.descriptor import layout_messages, read_descriptor
     from claimcheck.data.problems import DataValidationError
     from claimcheck.data.validation_cache import validate_once
 
@@ -29,12 +32,15 @@ def validate_data(app, config) -> None:
     if not (data_dir / paths.DESCRIPTOR_NAME).is_file():
         return
     try:
-        problems = validate_once(data_dir)
+        messages = layout_messages(data_dir, read_descriptor(data_dir))
+        if not messages:
+            problems = validate_once(data_dir)
+            messages = [str(DataValidationError(problems))] if problems else []
     except DataValidationError as err:
-        problems = err.problems
-    if problems:
+        messages = [str(err)]
+    if messages:
         _discard_output(app)
-        raise BookInputError(str(DataValidationError(problems))) from None
+        raise BookInputError("\n".join(messages)) from None
 
 
 def setup(app):

@@ -83,6 +83,7 @@ def record(data_dir: Path, key: str) -> None:
         handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".validated-", suffix=".json")
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             json.dump({"validated": keys}, stream, indent=1)
+        os.chmod(temporary, 0o644)  # mkstemp's 0600 would hide the record from another user's build
         os.replace(temporary, path)
 
 
