@@ -228,7 +228,7 @@ def test_rehash_records_the_new_hash_and_keeps_comments(data_copy):
     path.write_text(path.read_text().replace("Caucasian", "Other", 1))
     assert rehash(data_copy) == ["mtl"]
     assert load("mtl", data_copy)["ethnic"].eq("Other").sum() > 0
-    assert (data_copy / "datapackage.yaml").read_text().startswith("# Frictionless-style")
+    assert (data_copy / "datapackage.yaml").read_text().startswith("# Frictionless data package")
 
 
 def test_ragged_row(data_copy):

@@ -11,21 +11,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
-
 from claimcheck import paths
-
-_SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
+from claimcheck.data.descriptor import load_yaml
 
 
 def _load_yaml(path: Path) -> dict:
-    """A YAML file, with a syntax error reported by file name, line and column."""
-    try:
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else "unknown position"
-        raise ValueError(f"{path.name}: YAML syntax error at {where}: {err.problem or err}") from None
+    """A YAML file; a syntax error is a ValueError naming the file, line and column."""
+    return load_yaml(path.read_text(encoding="utf-8"), path.name)
 
 
 @dataclass(frozen=True)
