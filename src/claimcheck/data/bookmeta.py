@@ -14,12 +14,14 @@ from pathlib import Path
 import yaml
 
 from claimcheck import paths
+from claimcheck.data import manifest
 
 _SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when available
 
 
 def _load_yaml(path: Path) -> dict:
     """A YAML file, with a syntax error reported by file name, line and column."""
+    manifest.record_file(path)  # the notebook shows book metadata (invalidation)
     try:
         return yaml.load(path.read_text(encoding="utf-8"), Loader=_SAFE_LOADER)
     except yaml.MarkedYAMLError as err:

@@ -24,6 +24,7 @@ import pandas as pd
 import yaml
 
 from claimcheck import paths
+from claimcheck.data import manifest
 from claimcheck.data.layout import path_problem, unlisted_csvs
 from claimcheck.paths import DESCRIPTOR_NAME
 
@@ -427,6 +428,7 @@ def load(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
     rows, problems = validate_resource(resource, data_dir)
     if problems:
         raise DataValidationError(problems)
+    manifest.record(resource, resource_path(resource, data_dir))  # what this notebook read (invalidation)
     return _to_frame(rows, resource["schema"]["fields"])
 
 
@@ -434,6 +436,7 @@ def validate_all(data_dir: Path | str | None = None) -> list[Problem]:
     """Every problem in every resource, and any CSV in ``data/`` the descriptor does not list."""
     data_dir = Path(data_dir) if data_dir else find_data_dir()
     descriptor = read_descriptor(data_dir)
+    manifest.record_package(descriptor, data_dir)  # a whole-package read (invalidation)
     problems: list[Problem] = []
     described = set()
     for resource in descriptor["resources"]:
@@ -455,6 +458,7 @@ def catalogue(data_dir: Path | str | None = None) -> pd.DataFrame:
     """One row per data file: title, rows, source, locator, licence and verified hash."""
     data_dir = Path(data_dir) if data_dir else find_data_dir()
     descriptor = read_descriptor(data_dir)
+    manifest.record_package(descriptor, data_dir)  # a whole-package read (invalidation)
     records = []
     for resource in descriptor["resources"]:
         frame = load(resource["name"], data_dir)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from claimcheck import rubric, vocab
+from claimcheck.data import manifest
 from claimcheck.data.bookmeta import BookMeta
 from claimcheck.data.package import DataValidationError, Problem, find_data_dir, read_descriptor, resource_descriptor
 from claimcheck.present import labels, plotstyle
@@ -240,7 +241,9 @@ def source_tiers(data_dir: Path | None = None) -> dict[str, list[str]]:
 
     data_dir = data_dir or find_data_dir()
     tiers: dict[str, set[str]] = {}
-    for resource in read_descriptor(data_dir)["resources"]:
+    descriptor = read_descriptor(data_dir)
+    manifest.record_listing(descriptor)  # a new *_estimates file re-executes the register's readers
+    for resource in descriptor["resources"]:
         if not resource["path"].endswith("_estimates.csv"):
             continue
         frame = load(resource["name"], data_dir)
