@@ -21,6 +21,7 @@ from claimcheck.data import bookmeta, manifest
 from claimcheck.data.package import catalogue, load
 
 ROOT = Path(__file__).resolve().parents[2]
+CACHE = invalidation.DEFAULT_CACHE_DIR
 
 
 def make_notebook(path: Path, source: str) -> None:
@@ -38,15 +39,35 @@ READS = {
 }
 
 
-@pytest.fixture()
-def book(tmp_path) -> Path:
-    shutil.copytree(ROOT / "data", tmp_path / "data")
+def make_book(folder: Path) -> Path:
+    shutil.copytree(ROOT / "data", folder / "data")
     for name in ("CITATION.cff", "_config.yml"):
-        shutil.copy(ROOT / name, tmp_path / name)
-    (tmp_path / "chapters").mkdir()
+        shutil.copy(ROOT / name, folder / name)
+    (folder / "chapters").mkdir()
     for key in READS:  # the source no longer matters: nothing reads it for dependencies
-        make_notebook(tmp_path / key, f"# {key}")
-    return tmp_path
+        make_notebook(folder / key, f"# {key}")
+    return folder
+
+
+@pytest.fixture()
+def fresh_book(tmp_path) -> Path:
+    return make_book(tmp_path / "book")
+
+
+@pytest.fixture(scope="module")
+def executed_template(tmp_path_factory) -> Path:
+    """A book whose notebooks have all been executed once (manifests and cache records are
+    portable: paths in a manifest are relative to the book)."""
+    book = make_book(tmp_path_factory.mktemp("template") / "book")
+    with pytest.MonkeyPatch.context() as patch:
+        assert execute_stale(book, book / CACHE, patch) == sorted(READS)  # no manifests yet: all run
+    return book
+
+
+@pytest.fixture()
+def book(executed_template, tmp_path) -> Path:
+    """A copy of the executed book, to change."""
+    return Path(shutil.copytree(executed_template, tmp_path / "book"))
 
 
 def execute(book: Path, cache_dir: Path, key: str, monkeypatch, package: str | None = None) -> None:
@@ -70,7 +91,8 @@ def cached_uris(cache_dir: Path) -> set[str]:
     return {Path(r.uri).name for r in get_cache(cache_dir).list_cache_records()}
 
 
-def test_a_read_is_recorded_only_when_the_build_asks(book, tmp_path, monkeypatch):
+def test_a_read_is_recorded_only_when_the_build_asks(fresh_book, tmp_path, monkeypatch):
+    book = fresh_book
     monkeypatch.delenv(manifest.ENV_VAR, raising=False)
     load("mtl", book / "data")  # nbval, make outputs, JupyterLab: nothing written anywhere
     assert not list(tmp_path.rglob("*.jsonl*"))
@@ -83,9 +105,7 @@ def test_a_read_is_recorded_only_when_the_build_asks(book, tmp_path, monkeypatch
 
 
 def test_only_notebooks_reading_a_changed_file_are_invalidated(book, monkeypatch):
-    cache_dir = book / "_build" / ".jupyter_cache"
-    # First run: no notebook has a manifest yet, so every one is executed.
-    assert execute_stale(book, cache_dir, monkeypatch) == sorted(READS)
+    cache_dir = book / CACHE
     assert invalidation.invalidate(book, cache_dir) == []  # nothing changed
     assert cached_uris(cache_dir) == {Path(key).name for key in READS}
 
@@ -98,8 +118,7 @@ def test_only_notebooks_reading_a_changed_file_are_invalidated(book, monkeypatch
 
 
 def test_descriptor_change_for_one_resource_touches_only_its_readers(book, monkeypatch):
-    cache_dir = book / "_build" / ".jupyter_cache"
-    execute_stale(book, cache_dir, monkeypatch)
+    cache_dir = book / CACHE
     descriptor = book / "data" / "datapackage.yaml"
     descriptor.write_text(descriptor.read_text().replace(
         "TODAY trial: treatment failure by arm", "TODAY trial, failure by arm", 1))
@@ -108,8 +127,7 @@ def test_descriptor_change_for_one_resource_touches_only_its_readers(book, monke
 
 
 def test_a_new_data_file_re_executes_the_whole_package_readers(book, monkeypatch):
-    cache_dir = book / "_build" / ".jupyter_cache"
-    execute_stale(book, cache_dir, monkeypatch)
+    cache_dir = book / CACHE
     shutil.copy(book / "data" / "mtl.csv", book / "data" / "mtl_copy.csv")
     descriptor = book / "data" / "datapackage.yaml"
     text = descriptor.read_text()
@@ -123,8 +141,7 @@ def test_a_new_data_file_re_executes_the_whole_package_readers(book, monkeypatch
 def test_release_bump_invalidates_only_the_notebooks_that_read_book_metadata(book, monkeypatch):
     """(Moved from tests/data/test_bad_inputs.py: which chapter reads book metadata is now
     recorded when it runs, not read from its source.)"""
-    cache_dir = book / "_build" / ".jupyter_cache"
-    execute_stale(book, cache_dir, monkeypatch)
+    cache_dir = book / CACHE
     cff = book / "CITATION.cff"
     cff.write_text(re.sub(r"(?m)^version: .*$", "version: 9.9.9", cff.read_text()))
     assert execute_stale(book, cache_dir, monkeypatch) == ["chapters/uses_meta.ipynb"]
@@ -136,16 +153,14 @@ def test_release_bump_invalidates_only_the_notebooks_that_read_book_metadata(boo
 
 
 def test_package_change_invalidates_everything(book, monkeypatch):
-    cache_dir = book / "_build" / ".jupyter_cache"
-    execute_stale(book, cache_dir, monkeypatch)
+    cache_dir = book / CACHE
     monkeypatch.setattr(invalidation, "package_fingerprint", lambda: "a different package")
     assert len(invalidation.invalidate(book, cache_dir)) == len(READS)
     assert cached_uris(cache_dir) == set()
 
 
 def test_a_missing_cut_or_failed_manifest_means_execute(book, monkeypatch):
-    cache_dir = book / "_build" / ".jupyter_cache"
-    execute_stale(book, cache_dir, monkeypatch)
+    cache_dir = book / CACHE
     key = "chapters/uses_mtl.ipynb"
     path = invalidation.manifest_path(cache_dir, key)
     good = path.read_text()
@@ -163,8 +178,7 @@ def test_a_missing_cut_or_failed_manifest_means_execute(book, monkeypatch):
 def test_the_loader_and_the_build_agree_on_a_descriptor_entry(book, monkeypatch):
     """The loader records the entry it used; the build hashes the entry it reads. If the two
     ever read the descriptor differently, every build would execute every notebook."""
-    cache_dir = book / "_build" / ".jupyter_cache"
-    execute_stale(book, cache_dir, monkeypatch)
+    cache_dir = book / CACHE
     descriptor = invalidation._read_descriptor(book / "data")
     records = manifest.read(invalidation.manifest_path(cache_dir, "chapters/uses_all.ipynb"))
     assert {r["name"] for r in records if r["kind"] == "resource"} == {r["name"] for r in descriptor["resources"]}
@@ -184,10 +198,15 @@ def test_the_register_depends_on_every_estimates_file(book, monkeypatch, tmp_pat
     assert any(r["kind"] == "listing" for r in records)  # a new estimates file counts too
 
 
-def test_recorded_data_files_and_the_command_line(book, monkeypatch, capsys):
-    cache_dir = book / invalidation.DEFAULT_CACHE_DIR
-    assert invalidation.recorded_data_files(book, "chapters/uses_mtl.ipynb") == []  # never executed
-    execute_stale(book, cache_dir, monkeypatch)
+def test_every_notebook_runs_once_at_first(fresh_book, monkeypatch):
+    assert invalidation.recorded_data_files(fresh_book, "chapters/uses_mtl.ipynb") == []  # never executed
+    assert invalidation.invalidate(fresh_book, fresh_book / CACHE) == sorted(READS)  # no manifests yet
+    execute(fresh_book, fresh_book / CACHE, "chapters/uses_mtl.ipynb", monkeypatch)
+    assert "chapters/uses_mtl.ipynb" not in invalidation.invalidate(fresh_book, fresh_book / CACHE)
+
+
+def test_recorded_data_files_and_the_command_line(book, capsys):
+    cache_dir = book / CACHE
     assert invalidation.recorded_data_files(book, "chapters/uses_mtl.ipynb") == ["mtl.csv"]
     assert invalidation.recorded_data_files(book, "chapters/uses_meta.ipynb") == []
     today = book / "data" / "today_trial.csv"
