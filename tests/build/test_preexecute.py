@@ -12,6 +12,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from jupyter_cache import get_cache
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 from claimcheck.build import invalidation, mystnb_internals, preexecute
@@ -97,6 +98,8 @@ def test_two_notebooks_each_execute_once_and_record_what_they_read(tmp_path):
     assert runs(book, "reads_mtl") == 1 and runs(book, "reads_nothing") == 1, log
     assert "[claimcheck]" in log  # executed here (in parallel), not by myst-nb
     cache = book / "_build" / ".jupyter_cache"
+    for name in ("reads_mtl", "reads_nothing"):  # stored under the key myst-nb looks up
+        get_cache(cache).match_cache_notebook(nbformat.read(book / f"{name}.ipynb", as_version=4))
     records = manifest.read(invalidation.manifest_path(cache, "reads_mtl.ipynb"))
     assert records[0]["kind"] == "execution"
     assert [(r["name"], r["path"]) for r in records[1:]] == [("mtl", "data/mtl.csv")]

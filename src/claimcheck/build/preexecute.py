@@ -107,6 +107,7 @@ def execute(notebook, cwd: str, nb_config, kernel_env: dict[str, str]) -> _Outco
 
     client = NotebookClient(notebook, timeout=overrides.get("timeout", timeout),
                             allow_errors=overrides.get("allow_errors", allow_errors),
+                            record_timing=False,  # as myst-nb: timings in cell metadata would change the cache key
                             resources={"metadata": {"path": cwd}}, on_cell_start=on_cell_start)
     started = time.perf_counter()
     try:
