@@ -27,7 +27,8 @@ The private parts of myst-nb and jupyter-cache this needs are in ``claimcheck.bu
 guarded by the versions they were written for. ``CLAIMCHECK_EXECUTION_WORKERS=1`` (or
 ``claimcheck_execution_workers = 1`` in the Sphinx config) runs one notebook at a time. Under
 ``sphinx-build -j`` Sphinx reads in parallel processes and myst-nb executes; those executions
-record no manifest, so the next build executes them again.
+(like those of text notebooks and ``run_in_temp``, also left to myst-nb) record no manifest, so
+the next build executes them again.
 """
 
 from __future__ import annotations
