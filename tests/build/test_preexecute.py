@@ -60,7 +60,8 @@ def tiny_book(folder: Path, sources: dict[str, list[str]]) -> Path:
     (folder / "conf.py").write_text(
         "import os, sys\nsys.path.insert(0, os.path.dirname(__file__))\n"
         'extensions = ["myst_nb", "hooks"]\nnb_execution_mode = "cache"\n'
-        'nb_execution_cache_path = "_build/.jupyter_cache"\nexclude_patterns = ["_build", "data"]\n')
+        'nb_execution_cache_path = "_build/.jupyter_cache"\nexclude_patterns = ["_build", "data"]\n'
+        "nb_execution_timeout = 600\n")  # a kernel importing pandas on a busy machine
     (folder / "hooks.py").write_text(
         "from claimcheck.build import preexecute\n\n\ndef setup(app):\n"
         '    app.add_config_value("claimcheck_execution_workers", 0, "")\n'
