@@ -14,8 +14,9 @@ module uses their internals:
   ``cache_notebook_bundle(CacheBundleIn(...), check_validity=False, overwrite=True)`` with
   ``data={"execution_seconds": ...}``, as ``myst_nb/core/execute/cache.py`` writes it.
 
-Upstream has no issue asking for a public "pre-execute" hook yet; myst-nb's executor is
-``myst_nb/core/execute/cache.py`` (https://github.com/executablebooks/MyST-NB). When a pin in
+Upstream: parallel execution in a Jupyter Book build is an open request
+(https://github.com/jupyter-book/jupyter-book/issues/1735: ``jupyter-book build`` passes no
+``-j`` to Sphinx); myst-nb's executor is ``myst_nb/core/execute/cache.py``. When a pin in
 requirements.txt changes, :func:`check_versions` stops the build until someone has re-read those
 places and updated :data:`WRITTEN_FOR` (``tests/build/test_preexecute.py`` fails too).
 """
