@@ -16,7 +16,7 @@ already be installed (`make env`). Measured, each several times:
 * no-change rebuild: the same build again with nothing changed;
 * data change: one CSV rewritten with the same values in other bytes (a trailing zero added to
   one decimal number) and re-hashed, then rebuilt; records which notebooks were executed again,
-  against the notebooks that read the file (claimcheck.build.invalidation);
+  against the notebooks that read the file (as their read manifests recorded, claimcheck.data.manifest);
 * each notebook's execution time: inside the clean build (two run side by side on two cores)
   and alone (one kernel, nothing else running);
 * the test suite (`pytest`, as `make test` runs it) from an empty _build/.
@@ -124,13 +124,15 @@ def change_data_file(book: Path, resource: str) -> None:
 
 
 def readers_of(book: Path, resource: str) -> list[str]:
+    """The notebooks whose last execution loaded ``resource`` (their read manifests)."""
     sys.path.insert(0, str(ROOT / "src"))
-    from claimcheck.build import invalidation as buildcache
-    from claimcheck.data.package import read_descriptor
+    from claimcheck.build import invalidation
+    from claimcheck.data import manifest
 
-    names = {r["name"] for r in read_descriptor(book / "data")["resources"]}
+    cache = book / invalidation.DEFAULT_CACHE_DIR
     return sorted(p.name for p in (book / "chapters").glob("*.ipynb")
-                  if resource in buildcache.notebook_resources(p, names))
+                  if any(r.get("name") == resource for r in
+                         manifest.read(invalidation.manifest_path(cache, f"chapters/{p.name}")) or []))
 
 
 def busy_fraction(seconds: float = 3.0) -> float | None:
@@ -232,7 +234,7 @@ def main(argv=None) -> int:
 
     try:
         book = copy_sources(scratch / "book")
-        readers = readers_of(book, args.data_file)
+        readers: list[str] = []
         floor_config = sphinx_only_config(book)
         for run in range(1, args.runs + 1):
             if "builds" not in args.skip:
@@ -242,6 +244,7 @@ def main(argv=None) -> int:
                 executed_counts.append(len(executed))
                 for name, value in executed.items():
                     in_build.setdefault(name, []).append(value)
+                readers = readers_of(book, args.data_file)  # as the clean build recorded them
                 record(NO_CHANGE, timed(BUILD, book))
                 saved = {p: p.read_bytes() for p in (book / "data").iterdir()}  # restored below
                 change_data_file(book, args.data_file)

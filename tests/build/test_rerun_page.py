@@ -21,6 +21,22 @@ from conftest import ROOT
 FIXTURE = ROOT / "tests" / "fixtures" / "rerun_demo.ipynb"
 
 
+def record_reads(book: Path, key: str, *resources: str) -> None:
+    """What an execution of ``key`` would leave in its read manifest (this book is not executed):
+    the loader's own records of loading ``resources``."""
+    from claimcheck.build import invalidation
+    from claimcheck.data import manifest
+    from claimcheck.data.package import load
+
+    cache = book / invalidation.DEFAULT_CACHE_DIR
+    env = invalidation.begin_manifest(cache, key, invalidation.package_fingerprint())
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv(manifest.ENV_VAR, env[manifest.ENV_VAR])
+        for name in resources:
+            load(name, book / "data")
+    invalidation.commit_manifest(cache, key)
+
+
 def build_small_book(folder: Path) -> tuple[Path, str]:
     """A one-chapter book using only myst-nb and this extension; (html folder, build log)."""
     from sphinx.application import Sphinx
@@ -30,6 +46,7 @@ def build_small_book(folder: Path) -> tuple[Path, str]:
     shutil.copytree(ROOT / "data", folder / "data")
     for name in ("references.bib", "LICENSE", "LICENSE-TEXT.md", "_toc.yml"):
         shutil.copyfile(ROOT / name, folder / name)
+    record_reads(folder, "chapters/demo.ipynb", "humanpower1")
     (folder / "index.md").write_text(
         "# Small book\n\n```{toctree}\nchapters/demo\n```\n\n## Setting up\n\n```{rerun-setup}\n```\n\n"
         "## Assumptions\n\n```{rerun-assumptions}\n```\n", encoding="utf-8")

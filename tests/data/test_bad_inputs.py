@@ -9,7 +9,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -254,26 +253,8 @@ def test_jsonld_cannot_be_broken_by_claim_text(meta):
     assert "\\u003c!--\\u003cscript\\u003e \\u0026" in body
 
 
-# --- stale pages ------------------------------------------------------------------------------
-
-
-def test_release_bump_invalidates_only_the_notebooks_that_read_book_metadata(tmp_path):
-    book = tmp_path / "book"
-    shutil.copytree(ROOT / "data", book / "data")
-    shutil.copytree(ROOT / "chapters", book / "chapters")
-    for name in ("CITATION.cff", "_config.yml"):
-        shutil.copy(ROOT / name, book / name)
-    cache = tmp_path / "cache"
-    assert buildcache.invalidate(book, cache)  # first run: everything is new
-    assert buildcache.invalidate(book, cache) == []
-    cff = book / "CITATION.cff"
-    cff.write_text(re.sub(r"(?m)^version: .*$", "version: 9.9.9", cff.read_text()))
-    assert buildcache.invalidate(book, cache) == ["chapters/register.ipynb"]
-    config = book / "_config.yml"
-    text = config.read_text()
-    assert 'baseurl: ""' in text  # unpublished: publishing sets the address
-    config.write_text(text.replace('baseurl: ""', 'baseurl: "https://claimcheck.example.net/"'))
-    assert buildcache.invalidate(book, cache) == ["chapters/register.ipynb"]
+# (A release bump re-executes only the notebooks that read book metadata: tested in
+# tests/build/test_invalidation.py, since that is now recorded when a notebook runs.)
 
 
 # --- bibliography ---------------------------------------------------------------------------

@@ -1,22 +1,20 @@
 """Keep Jupyter Book's execution cache honest about data.
 
-jupyter-cache keys a notebook on its code cells only, so editing a CSV (or the shared
-package) would leave a stale, cached result in the book. Before each build this module
-fingerprints what every notebook depends on:
+jupyter-cache keys a notebook on its code cells only, so editing a CSV (or the shared package)
+would leave a stale, cached result in the book. What a notebook depends on is recorded while it
+runs: the build starts each kernel with a read manifest (``claimcheck.data.manifest``), in which
+the loader notes every data file the notebook loaded (resource, path, sha256, descriptor entry),
+every book-metadata file it read (``CITATION.cff``, ``_config.yml``) and, for a whole-package read,
+the descriptor and its list of files. The build adds the fingerprint of the ``claimcheck`` package
+the notebook ran with. Manifests live beside the cache, one per notebook:
+``<cache>/read-manifests/chapters/x.ipynb.jsonl``.
 
-* the data resources it names (any string literal in its code equal to a resource name),
-  each as the file's sha256 plus its descriptor entry; a notebook that reads the whole
-  package (``catalogue``/``validate_all``) depends on every resource, and one that renders
-  verdict boxes (``verdict_boxes``) on the claims and every ``*_estimates`` resource;
-* the source of the ``claimcheck`` package itself;
-* ``CITATION.cff`` and ``_config.yml`` for a notebook that reads the book's identity (version,
-  date, address: ``claimcheck.data.bookmeta``), so a release bump re-executes the claim register.
-
-When a fingerprint differs from the one recorded at the previous build, that notebook's
-cache record is removed, so the build re-executes it and only it. The book's Sphinx extension
-(``claimcheck.build.sphinx_ext``) calls :func:`invalidate` at the start of every build and marks the
-same notebooks as outdated, so Sphinx re-reads them even though their files did not change.
-The command line does the cache part alone:
+Before each build, :func:`invalidate` compares every notebook's manifest with the files as they
+are now. A notebook is stale when it has no (complete) manifest yet, when the package changed, or
+when anything it read changed; its cache record is removed, so the build re-executes it and only
+it. The book's Sphinx extension (``claimcheck.build.sphinx_ext``) calls :func:`invalidate` at the
+start of every build and marks the same notebooks as outdated, so Sphinx re-reads them even
+though their files did not change. The command line does the cache part alone:
 
     python -m claimcheck.build.invalidation --book . --cache _build/.jupyter_cache
 """
@@ -24,60 +22,18 @@ The command line does the cache part alone:
 from __future__ import annotations
 
 import argparse
-import ast
 import hashlib
 import json
+import os
 from pathlib import Path
 
 from claimcheck import paths
+from claimcheck.data import manifest
 from claimcheck.paths import DESCRIPTOR_NAME
 
-# The same name as claimcheck.data.package.DESCRIPTOR_NAME, repeated so that this module (run at
-# the start of every build) needs neither pandas nor nbformat when nothing changed.
-
-WHOLE_PACKAGE_CALLS = {"catalogue", "validate_all", "read_descriptor"}
-# Calls that render the register: they read the claims and, for the source tier of each verdict's
-# numbers, every transcribed-estimates file, without naming either in the notebook.
-REGISTER_CALLS = {"verdict_boxes"}
-REGISTER_RESOURCES = ("claims",)
-ESTIMATES_SUFFIX = "_estimates"
-# A notebook whose code mentions one of these reads the book's metadata files.
-BOOK_META_NAMES = ("bookmeta", "CITATION.cff", "_config.yml")
-BOOK_META_FILES = paths.BOOK_META_FILES
-STAMP_FILE = "data-dependencies.json"
-
-
-def _string_literals_and_names(source: str) -> tuple[set[str], set[str]]:
-    """String constants and called names in a code cell; falls back to a crude split for magics."""
-    try:
-        tree = ast.parse(source)
-    except SyntaxError:
-        words = set(source.replace("'", '"').split('"'))
-        return words, set()
-    literals = {n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
-    called = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            func = node.func
-            called.add(func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", ""))
-    return literals, called
-
-
-def notebook_resources(notebook_path: Path, resource_names: set[str]) -> set[str]:
-    import nbformat
-
-    notebook = nbformat.read(notebook_path, as_version=4)
-    used: set[str] = set()
-    for cell in notebook.cells:
-        if cell.cell_type != "code":
-            continue
-        literals, called = _string_literals_and_names(cell.source)
-        if called & WHOLE_PACKAGE_CALLS:
-            return set(resource_names)
-        if called & REGISTER_CALLS:
-            used |= {n for n in resource_names if n in REGISTER_RESOURCES or n.endswith(ESTIMATES_SUFFIX)}
-        used |= literals & resource_names
-    return used
+DEFAULT_CACHE_DIR = Path(paths.BUILD_DIR) / ".jupyter_cache"  # execute.cache in _config.yml
+MANIFEST_DIR = "read-manifests"
+PARTIAL_SUFFIX = ".partial"  # the manifest of an execution still running (or one that failed)
 
 
 def package_fingerprint() -> str:
@@ -86,18 +42,6 @@ def package_fingerprint() -> str:
         digest.update(path.relative_to(paths.PACKAGE_DIR).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-def _sha256_of(path: Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
-
-
-def reads_book_meta(notebook_path: Path) -> bool:
-    import nbformat
-
-    notebook = nbformat.read(notebook_path, as_version=4)
-    return any(name in cell.source for cell in notebook.cells if cell.cell_type == "code"
-               for name in BOOK_META_NAMES)
 
 
 def _read_descriptor(data_dir: Path) -> dict:
@@ -128,43 +72,89 @@ class DataLayoutError(ValueError):
         super().__init__("data/ cannot be used:\n  " + "\n  ".join(messages))
 
 
-def notebook_fingerprint(notebook_path: Path, data_dir: Path, descriptor: dict,
-                         package: str | None = None) -> dict:
-    resources = {r["name"]: r for r in descriptor["resources"]}
-    used = sorted(notebook_resources(notebook_path, set(resources)))
-    data = {}
-    for name in used:
-        entry = json.dumps(resources[name], sort_keys=True, default=str)
-        file_path = data_dir / resources[name]["path"]
-        file_hash = _sha256_of(file_path) if file_path.exists() else "missing"
-        data[name] = hashlib.sha256((entry + file_hash).encode()).hexdigest()
-    fingerprint = {"data": data, "package": package or package_fingerprint()}
-    if reads_book_meta(notebook_path):
-        book_dir = data_dir.parent
-        fingerprint["book"] = {name: _sha256_of(book_dir / name) if (book_dir / name).is_file() else "missing"
-                               for name in BOOK_META_FILES}
-    return fingerprint
+# --- the manifest of one notebook's execution ------------------------------------------------
+
+
+def manifest_path(cache_dir: Path, key: str) -> Path:
+    """Where the reads of notebook ``key`` (``chapters/x.ipynb``) are recorded."""
+    return Path(cache_dir) / MANIFEST_DIR / f"{key}.jsonl"
+
+
+def begin_manifest(cache_dir: Path, key: str, package: str) -> dict[str, str]:
+    """Start a fresh (partial) manifest for an execution of ``key``; return the kernel's
+    environment, which names it. Only :func:`commit_manifest` makes it count."""
+    partial = manifest_path(cache_dir, key).with_name(manifest_path(cache_dir, key).name + PARTIAL_SUFFIX)
+    partial.parent.mkdir(parents=True, exist_ok=True)
+    partial.write_text(json.dumps({"kind": "execution", "notebook": key, "package": package}) + "\n",
+                       encoding="utf-8")
+    return {**os.environ, manifest.ENV_VAR: str(partial)}
+
+
+def commit_manifest(cache_dir: Path, key: str) -> None:
+    """The execution succeeded (and was cached): its reads become the notebook's manifest."""
+    final = manifest_path(cache_dir, key)
+    final.with_name(final.name + PARTIAL_SUFFIX).replace(final)
+
+
+def discard_manifest(cache_dir: Path, key: str) -> None:
+    """The execution failed: its reads describe no cached result."""
+    final = manifest_path(cache_dir, key)
+    final.with_name(final.name + PARTIAL_SUFFIX).unlink(missing_ok=True)
+
+
+def _book_file(book_dir: Path, recorded: str) -> Path:
+    path = Path(recorded)
+    return path if path.is_absolute() else book_dir / path
+
+
+def changed_reads(records: list[dict] | None, book_dir: Path, descriptor: dict, package: str) -> list[str]:
+    """Why a notebook must be executed again (empty when its recorded reads are unchanged)."""
+    if not records or records[0].get("kind") != "execution":
+        return ["no record of what it read"]
+    reasons = [] if records[0].get("package") == package else ["the claimcheck package changed"]
+    entries = {r.get("name"): r for r in descriptor.get("resources", [])}
+    for read in records[1:]:
+        kind = read["kind"]
+        if kind == "resource":
+            entry = entries.get(read["name"])
+            if entry is None or manifest.entry_digest(entry) != read["entry"]:
+                reasons.append(f"the descriptor entry of {read['name']!r} changed")
+            elif manifest.sha256_of(_book_file(book_dir, read["path"])) != read["sha256"]:
+                reasons.append(f"{read['path']} changed")
+        elif kind == "file":
+            if manifest.sha256_of(_book_file(book_dir, read["path"])) != read["sha256"]:
+                reasons.append(f"{read['path']} changed")
+        elif kind == "listing":
+            if manifest.listing_digest(descriptor) != read["sha256"]:
+                reasons.append(f"the list of files in data/{DESCRIPTOR_NAME} changed")
+        else:
+            reasons.append(f"an unknown record {kind!r}")
+    return list(dict.fromkeys(reasons))
+
+
+def recorded_data_files(book_dir: Path, key: str, cache_dir: Path | None = None) -> list[str]:
+    """The data files (``x.csv``, relative to ``data/``) that notebook ``key`` loaded at its last
+    execution, in order of path; none before its first."""
+    records = manifest.read(manifest_path(cache_dir or Path(book_dir) / DEFAULT_CACHE_DIR, key)) or []
+    prefix = f"{paths.DATA_DIR}/"
+    return sorted({r["path"].removeprefix(prefix) for r in records
+                   if r.get("kind") == "resource" and r["path"].startswith(prefix)})
 
 
 def invalidate(book_dir: Path, cache_dir: Path) -> list[str]:
-    """Drop cache records of notebooks whose dependencies changed; return their paths.
+    """Drop cache records of notebooks whose recorded reads changed; return their paths.
 
-    A notebook counts as changed when its fingerprint differs from the recorded one, whether or
-    not it had a cache record, so a caller can also re-read it.
+    A notebook counts as changed when its manifest is missing or out of date, whether or not it
+    had a cache record, so a caller can also re-read it.
     """
-    data_dir = book_dir / "data"
-    descriptor = _read_descriptor(data_dir)
+    descriptor = _read_descriptor(book_dir / paths.DATA_DIR)
     package = package_fingerprint()
-    stamp_path = cache_dir / STAMP_FILE
-    previous = json.loads(stamp_path.read_text()) if stamp_path.exists() else {}
-    current = {}
     stale = []
-    notebooks = sorted((book_dir / "chapters").glob("*.ipynb"))
     cache = None
-    for notebook_path in notebooks:
+    for notebook_path in paths.chapter_notebooks(book_dir):
         key = notebook_path.relative_to(book_dir).as_posix()
-        current[key] = notebook_fingerprint(notebook_path, data_dir, descriptor, package)
-        if previous.get(key) == current[key]:
+        records = manifest.read(manifest_path(cache_dir, key))
+        if not changed_reads(records, book_dir, descriptor, package):
             continue
         stale.append(key)
         if cache is None and (cache_dir / "global.db").exists():
@@ -175,25 +165,25 @@ def invalidate(book_dir: Path, cache_dir: Path) -> list[str]:
             continue
         import nbformat
 
-        notebook = nbformat.read(notebook_path, as_version=4)
         try:
-            record = cache.match_cache_notebook(notebook)
+            record = cache.match_cache_notebook(nbformat.read(notebook_path, as_version=4))
         except KeyError:
             continue
         cache.remove_cache(record.pk)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    stamp_path.write_text(json.dumps(current, indent=1, sort_keys=True))
     return stale
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description="Invalidate cached notebooks whose data changed")
     parser.add_argument("--book", type=Path, default=Path("."))
-    parser.add_argument("--cache", type=Path, default=Path("_build/.jupyter_cache"))
+    parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE_DIR)
     args = parser.parse_args(argv)
-    stale = invalidate(args.book.resolve(), args.cache.resolve())
-    for key in stale:
-        print(f"data or package changed: {key} will be re-executed")
+    book, cache = args.book.resolve(), args.cache.resolve()
+    descriptor = _read_descriptor(book / paths.DATA_DIR)
+    package = package_fingerprint()
+    for key in invalidate(book, cache):
+        reasons = changed_reads(manifest.read(manifest_path(cache, key)), book, descriptor, package)
+        print(f"{key} will be re-executed: {'; '.join(reasons)}")
     return 0
 
 

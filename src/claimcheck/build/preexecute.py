@@ -11,7 +11,9 @@ This module is called by the book's Sphinx extension (``claimcheck.build.sphinx_
   record in the jupyter-cache, start its execution in a worker thread (one kernel per worker,
   as many workers as cores), exactly as myst-nb would run it (same working directory, timeout
   and error policy, the notebook read by myst-nb's own reader), and move Markdown pages to the
-  front of the reading order so Sphinx reads them while the kernels run.
+  front of the reading order so Sphinx reads them while the kernels run. Each kernel is started
+  with a read manifest (``claimcheck.build.invalidation.begin_manifest``), in which the loader
+  records what the notebook read; the next build re-executes it when one of those files changes.
 * ``source-read``: when Sphinx reaches such a notebook, wait for its execution and store the
   result in the jupyter-cache under the same project record myst-nb would have used. myst-nb
   then finds the cached outputs and renders them ("Using cached notebook").
@@ -21,17 +23,24 @@ one message naming the notebook and the cell that was running, and its error; it
 and not executed a second time (myst-nb would otherwise run it again, doubling a timeout and
 printing every error twice).
 
-Set ``CLAIMCHECK_EXECUTION_WORKERS=1`` (or ``claimcheck_execution_workers = 1`` in the Sphinx
-config) to leave all execution to myst-nb.
+The private parts of myst-nb and jupyter-cache this needs are in ``claimcheck.build.mystnb_internals``,
+guarded by the versions they were written for. ``CLAIMCHECK_EXECUTION_WORKERS=1`` (or
+``claimcheck_execution_workers = 1`` in the Sphinx config) runs one notebook at a time. Under
+``sphinx-build -j`` Sphinx reads in parallel processes and myst-nb executes; those executions
+(like those of text notebooks and ``run_in_temp``, also left to myst-nb) record no manifest, so
+the next build executes them again.
 """
 
 from __future__ import annotations
 
 import json
 import os
+import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
+
+from claimcheck.build import invalidation, mystnb_internals
 
 TIMINGS_FILE = "execution-times.json"
 
@@ -40,6 +49,7 @@ TIMINGS_FILE = "execution-times.json"
 class _Job:
     docname: str
     path: Path
+    key: str  # chapters/x.ipynb: the notebook's name in the cache folder's records
     notebook: object
     future: Future | None = None
     done: bool = False
@@ -60,7 +70,7 @@ def _workers(app) -> int:
 
 
 def _cache_dir(app) -> Path:
-    path = Path(app.env.mystnb_config.execution_cache_path or ".jupyter_cache")
+    path = Path(mystnb_internals.cache_path(app.env))
     return path if path.is_absolute() else Path(app.srcdir) / path
 
 
@@ -78,73 +88,34 @@ def _record_timing(cache_dir: Path, key: str, seconds: float) -> None:
     (cache_dir / TIMINGS_FILE).write_text(json.dumps(timings, indent=1, sort_keys=True))
 
 
-def _effective_config(app, docname: str, path: Path, text: str):
-    """The notebook as myst-nb will read it, and myst-nb's configuration for it (or None)."""
-    from myst_nb.core.nb_to_tokens import nb_node_to_dict
-    from myst_nb.core.read import create_nb_reader
-
-    env = app.env
-    nb_config = env.mystnb_config
-    reader = create_nb_reader(str(path), env.myst_config, nb_config, text)
-    if reader is None:
-        return None, None
-    notebook = reader.read(text)
-    if reader.read_fmt is not None:  # a text notebook (MyST/jupytext): leave it to myst-nb
-        return None, None
-    kernel = notebook.metadata.get("kernelspec", {}).get("name")
-    if kernel is not None and nb_config.kernel_rgx_aliases:
-        import re
-
-        for pattern, alias in nb_config.kernel_rgx_aliases.items():
-            if re.fullmatch(pattern, kernel):
-                notebook.metadata["kernelspec"]["name"] = alias
-                break
-    if nb_config.metadata_key in notebook.metadata:
-        overrides = nb_node_to_dict(notebook.metadata[nb_config.metadata_key])
-        overrides.pop("output_folder", None)
-        try:
-            nb_config = nb_config.copy(**overrides)
-        except Exception:  # myst-nb reports the bad metadata itself
-            return None, None
-    return notebook, nb_config
-
-
-def _error_class():
-    from claimcheck.build.sphinx_ext import BookInputError
-
-    class NotebookExecutionError(BookInputError):
-        category = "Notebook execution failed"
-
-    return NotebookExecutionError
-
-
 @dataclass
 class _Outcome:
-    result: object | None  # jupyter-cache's ExecutionResult when the kernel ran to the end
-    running_cell: int | None  # index of the cell that was executing last
+    running_cell: int | None = None  # index of the cell that was executing last
     error: BaseException | None = None
+    seconds: float = 0.0
 
 
-def _execute(notebook, cwd: str, nb_config) -> _Outcome:
-    from jupyter_cache.executors.utils import single_nb_execution
+def execute(notebook, cwd: str, nb_config, kernel_env: dict[str, str]) -> _Outcome:
+    """Run ``notebook`` in place as myst-nb's cache mode would, in a kernel started with ``kernel_env``."""
+    from nbclient import NotebookClient
 
-    outcome = _Outcome(None, None)
+    timeout, allow_errors = nb_config.execution_timeout, nb_config.execution_allow_errors
+    overrides = notebook.metadata.get("execution", {})  # as myst-nb: the notebook may set both
+    outcome = _Outcome()
 
     def on_cell_start(cell, cell_index):
         outcome.running_cell = cell_index
 
+    client = NotebookClient(notebook, timeout=overrides.get("timeout", timeout),
+                            allow_errors=overrides.get("allow_errors", allow_errors),
+                            record_timing=False,  # as myst-nb: timings in cell metadata would change the cache key
+                            resources={"metadata": {"path": cwd}}, on_cell_start=on_cell_start)
+    started = time.perf_counter()
     try:
-        outcome.result = single_nb_execution(
-            notebook,
-            cwd=cwd,
-            allow_errors=nb_config.execution_allow_errors,
-            timeout=nb_config.execution_timeout,
-            meta_override=True,  # as myst-nb: notebook metadata may override timeout/allow_errors
-            on_cell_start=on_cell_start,
-        )
-        outcome.error = outcome.result.err
-    except Exception as err:  # a dead kernel, a kernel that would not start, ...
+        client.execute(env=kernel_env)  # passed on to the kernel manager's start_kernel
+    except Exception as err:  # a failing cell, a timeout, a dead kernel, one that would not start
         outcome.error = err
+    outcome.seconds = time.perf_counter() - started
     return outcome
 
 
@@ -170,29 +141,14 @@ def failure_message(path, notebook, outcome: _Outcome) -> str:
     return f"{path}: {where} {what}. The notebook was not executed again."
 
 
-def start(app, env, docnames: list[str]) -> None:
-    """``env-before-read-docs``: start executing every uncached notebook among ``docnames``."""
-    from sphinx.util import logging
-
-    logger = logging.getLogger(__name__)
-    state = _State()
-    app.claimcheck_preexecute = state
-    nb_config = getattr(env, "mystnb_config", None)
-    configured = os.environ.get("CLAIMCHECK_EXECUTION_WORKERS") or app.config.claimcheck_execution_workers
-    # Only an explicit 1 leaves execution to myst-nb; on a one-core machine the notebooks still run
-    # here (one at a time), so a failure is reported the same way everywhere.
-    if nb_config is None or nb_config.execution_mode != "cache" or str(configured) == "1" or app.parallel > 1:
-        return  # (with ``sphinx-build -j`` Sphinx itself reads documents in parallel)
-    from jupyter_cache import get_cache
-
-    state.cache_dir = _cache_dir(app)
-    cache = get_cache(state.cache_dir)
-    candidates = []
+def _candidates(app, env, docnames: list[str], cache) -> list[tuple]:
+    """``(docname, path, notebook, config)`` of every notebook among ``docnames`` to execute here."""
+    found = []
     for docname in docnames:
         path = Path(env.doc2path(docname))
         if path.suffix != ".ipynb":
             continue
-        notebook, config = _effective_config(app, docname, path, path.read_text(encoding="utf-8"))
+        notebook, config = mystnb_internals.read_notebook(env, path, path.read_text(encoding="utf-8"))
         if notebook is None or config.execution_mode != "cache" or config.execution_in_temp:
             continue
         posix = PurePosixPath(path.as_posix())
@@ -203,7 +159,25 @@ def start(app, env, docnames: list[str]) -> None:
             continue  # already cached: myst-nb uses the record
         except KeyError:
             pass
-        candidates.append((docname, path, notebook, config))
+        found.append((docname, path, notebook, config))
+    return found
+
+
+def start(app, env, docnames: list[str]) -> None:
+    """``env-before-read-docs``: start executing every uncached notebook among ``docnames``."""
+    from sphinx.util import logging
+
+    logger = logging.getLogger(__name__)
+    state = _State()
+    app.claimcheck_preexecute = state
+    nb_config = mystnb_internals.config(env)
+    if nb_config is None or nb_config.execution_mode != "cache" or app.parallel > 1:
+        return  # (with ``sphinx-build -j`` Sphinx itself reads documents in parallel)
+    mystnb_internals.check_versions()
+    from jupyter_cache import get_cache
+
+    state.cache_dir = _cache_dir(app)
+    candidates = _candidates(app, env, docnames, get_cache(state.cache_dir))
     if not candidates:
         return  # (one notebook runs here too, so its failure is reported the same way)
     # Longest first keeps every core busy to the end: the time recorded at the last execution,
@@ -220,10 +194,13 @@ def start(app, env, docnames: list[str]) -> None:
     candidates.sort(key=expected_seconds, reverse=True)
     workers = min(_workers(app), len(candidates))
     state.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="claimcheck-nb")
+    package = invalidation.package_fingerprint()
     for docname, path, notebook, config in candidates:
         logger.info(f"{path}: Executing notebook using local CWD ({workers} in parallel) [claimcheck]")
-        job = _Job(docname, path, notebook)
-        job.future = state.pool.submit(_execute, notebook, str(path.parent), config)
+        key = path.relative_to(app.srcdir).as_posix() if path.is_relative_to(app.srcdir) else path.as_posix()
+        job = _Job(docname, path, key, notebook)
+        kernel_env = invalidation.begin_manifest(state.cache_dir, key, package)
+        job.future = state.pool.submit(execute, notebook, str(path.parent), config, kernel_env)
         state.jobs[docname] = job
     # Read Markdown pages (and cached notebooks) first, then the executing notebooks in the
     # order they were started, so Sphinx waits as little as possible.
@@ -239,32 +216,27 @@ def collect(app, docname: str, source: list[str]) -> None:
     if job is None or job.done:
         return
     from jupyter_cache import get_cache
-    from jupyter_cache.base import CacheBundleIn
-    from jupyter_cache.cache.db import NbProjectRecord
     from sphinx.util import logging
 
-    logger = logging.getLogger(__name__)
     outcome = job.future.result()
     job.done = True
     if outcome.error is not None:
-        relative = job.path.relative_to(app.srcdir).as_posix() if job.path.is_relative_to(app.srcdir) else job.path
-        message = failure_message(relative, job.notebook, outcome)
+        invalidation.discard_manifest(state.cache_dir, job.key)
+        message = failure_message(job.key, job.notebook, outcome)
         from nbclient.exceptions import CellExecutionError
 
         if isinstance(outcome.error, CellExecutionError):
             message += "\n" + str(outcome.error)  # the cell's own traceback, as the kernel printed it
-        raise _error_class()(message)
-    result = outcome.result
-    cache = get_cache(state.cache_dir)
-    stage_record = cache.add_nb_to_project(str(job.path))
-    NbProjectRecord.remove_tracebacks([stage_record.pk], cache.db)
-    cache.cache_notebook_bundle(
-        CacheBundleIn(result.nb, stage_record.uri, data={"execution_seconds": result.time}),
-        check_validity=False,
-        overwrite=True,
-    )
-    _record_timing(state.cache_dir, job.path.relative_to(app.srcdir).as_posix(), result.time)
-    logger.info(f"{job.path}: Executed notebook in {result.time:.2f} seconds [claimcheck]")
+        from claimcheck.build.sphinx_ext import BookInputError
+
+        class NotebookExecutionError(BookInputError):
+            category = "Notebook execution failed"
+
+        raise NotebookExecutionError(message)
+    mystnb_internals.store_execution(get_cache(state.cache_dir), job.path, job.notebook, outcome.seconds)
+    invalidation.commit_manifest(state.cache_dir, job.key)
+    _record_timing(state.cache_dir, job.key, outcome.seconds)
+    logging.getLogger(__name__).info(f"{job.path}: Executed notebook in {outcome.seconds:.2f} seconds [claimcheck]")
 
 
 def finish(app, exception) -> None:

@@ -137,16 +137,11 @@ def publish(app, exception):
 
 
 def chapter_resources(notebook: Path, root: Path) -> list[str]:
-    """The data files (``data/x.csv``) a notebook reads, as the build cache sees them."""
-    from claimcheck.build import invalidation as buildcache
+    """The data files (``data/x.csv``) a notebook read at its last execution (its read manifest)."""
+    from claimcheck.build import invalidation
 
-    data_dir = root / "data"
-    if not (data_dir / buildcache.DESCRIPTOR_NAME).is_file():
-        return []
-    descriptor = buildcache._read_descriptor(data_dir)
-    paths = {r["name"]: r["path"] for r in descriptor.get("resources", [])}
-    used = buildcache.notebook_resources(notebook, set(paths))
-    return [f"{PUBLISHED_DATA}/{paths[name]}" for name in sorted(used, key=lambda n: paths[n])]
+    key = notebook.resolve().relative_to(Path(root).resolve()).as_posix()
+    return [f"{PUBLISHED_DATA}/{name}" for name in invalidation.recorded_data_files(root, key)]
 
 
 def example_command(chapter: str, parameters) -> str:

@@ -12,11 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from claimcheck import paths
+from claimcheck.data import manifest
 from claimcheck.data.descriptor import load_yaml
 
 
 def _load_yaml(path: Path) -> dict:
     """A YAML file; a syntax error is a ValueError naming the file, line and column."""
+    manifest.record_file(path)  # the notebook shows book metadata (invalidation)
     return load_yaml(path.read_text(encoding="utf-8"), path.name)
 
 

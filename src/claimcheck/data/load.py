@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from claimcheck.data import validation_cache
+from claimcheck.data import manifest, validation_cache
 from claimcheck.data.descriptor import find_data_dir, read_descriptor, resource_descriptor, resource_path
 from claimcheck.data.problems import DataValidationError
 
@@ -62,4 +62,5 @@ def load(name: str, data_dir: Path | str | None = None) -> pd.DataFrame:
         if problems:
             raise DataValidationError(problems)
         validation_cache.record(data_dir, validation_cache.resource_key(data_dir, name))
+    manifest.record(resource, path)  # what this notebook read (invalidation)
     return read_frame(path, resource["schema"]["fields"])

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from claimcheck.data import manifest
 from claimcheck.data.checks import MAX_FIELD_CHARS
 from claimcheck.data.descriptor import (
     DESCRIPTOR_NAME,
@@ -41,6 +42,7 @@ def catalogue(data_dir: Path | str | None = None) -> pd.DataFrame:
     """One row per data file: title, rows, source, locator, licence and verified hash."""
     data_dir = Path(data_dir) if data_dir else find_data_dir()
     descriptor = read_descriptor(data_dir)
+    manifest.record_package(descriptor, data_dir)  # a whole-package read (invalidation)
     records = []
     for resource in descriptor["resources"]:
         frame = load(resource["name"], data_dir)

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from claimcheck import paths, rubric, vocab
+from claimcheck.data import manifest
 from claimcheck.data.package import (
     DataValidationError,
     Problem,
@@ -207,7 +208,9 @@ def source_tiers(data_dir: Path | None = None) -> dict[str, list[str]]:
     column of every ``*_estimates.csv``; empty while the files do not record it)."""
     data_dir = data_dir or find_data_dir()
     tiers: dict[str, set[str]] = {}
-    for resource in read_descriptor(data_dir)["resources"]:
+    descriptor = read_descriptor(data_dir)
+    manifest.record_listing(descriptor)  # a new *_estimates file re-executes the register's readers
+    for resource in descriptor["resources"]:
         if not resource["path"].endswith("_estimates.csv"):
             continue
         frame = load(resource["name"], data_dir)

@@ -23,6 +23,7 @@ import copy
 import csv
 from pathlib import Path
 
+from claimcheck.data import manifest
 from claimcheck.data.descriptor import (
     DESCRIPTOR_LABEL,
     find_data_dir,
@@ -57,6 +58,7 @@ def validate_all(data_dir: Path | str | None = None) -> list[Problem]:
     """Every problem in every resource, and any CSV in ``data/`` the descriptor does not list."""
     data_dir = Path(data_dir) if data_dir else find_data_dir()
     descriptor = read_descriptor(data_dir)
+    manifest.record_package(descriptor, data_dir)  # a whole-package read (invalidation)
     problems: list[Problem] = []
     for resource in descriptor["resources"]:
         problems.extend(validate_resource(resource, data_dir))
