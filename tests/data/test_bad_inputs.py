@@ -280,7 +280,7 @@ def test_release_bump_invalidates_only_the_notebooks_that_read_book_metadata(tmp
 
 
 def test_bibliography_links_must_be_http(tmp_path):
-    from claimcheck.build.sphinx_ext import bibliography_link_problems
+    from claimcheck.build.input_checks import bibliography_link_problems
 
     assert bibliography_link_problems(ROOT / "references.bib") == []
     bib = tmp_path / "references.bib"

@@ -122,3 +122,4 @@ class RubricDirective(SphinxDirective):
 def setup(app):
     app.add_directive("verdict-boxes", VerdictBoxesDirective)
     app.add_directive("vocabulary", RubricDirective)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
