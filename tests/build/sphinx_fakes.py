@@ -20,7 +20,10 @@ def build_tiny(folder: Path, extensions, files: dict[str, str], builder: str = "
         (source / name).write_text(text, encoding="utf-8")
     (source / "conf.py").write_text("", encoding="utf-8")
     status, warnings = io.StringIO(), io.StringIO()
-    overrides = {"extensions": list(extensions), "exclude_patterns": ["_build"], **confoverrides}
+    # A fresh source_suffix each time: myst-nb adds its suffixes to the one it is given, and
+    # Sphinx's default is one dict shared by every application of the process.
+    overrides = {"extensions": list(extensions), "exclude_patterns": ["_build"],
+                 "source_suffix": {".rst": "restructuredtext"}, **confoverrides}
     app = Sphinx(str(source), str(source), str(source / "_build" / builder), str(source / "_build" / "doctrees"),
                  builder, confoverrides=overrides, status=status, warning=warnings, freshenv=True)
     app.build()
