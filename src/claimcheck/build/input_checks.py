@@ -68,7 +68,7 @@ def bibliography_link_problems(path: Path) -> list[str]:
 
 def check_bibliography_links(app, config):
     problems = []
-    for bibfile in config.bibtex_bibfiles or []:
+    for bibfile in getattr(config, "bibtex_bibfiles", None) or []:  # (none without sphinxcontrib-bibtex)
         path = Path(app.confdir) / bibfile
         if path.is_file():
             problems.extend(bibliography_link_problems(path))
