@@ -150,7 +150,7 @@ def _context_of(node):
 def unlinked_first_uses(html: str, entries) -> list[str]:
     from bs4 import BeautifulSoup
 
-    from claimcheck.build.reader import term_pattern
+    from claimcheck.build.glossary_links import term_pattern
 
     soup = BeautifulSoup(html, "html.parser")
     article = soup.select_one("article.bd-article") or soup

@@ -18,6 +18,7 @@ from nbformat.v4 import new_code_cell, new_notebook, new_output
 
 from claimcheck.build import invalidation
 from claimcheck.data import bookmeta, manifest
+from claimcheck.data.descriptor import read_descriptor
 from claimcheck.data.package import catalogue, load
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -179,7 +180,7 @@ def test_the_loader_and_the_build_agree_on_a_descriptor_entry(book, monkeypatch)
     """The loader records the entry it used; the build hashes the entry it reads. If the two
     ever read the descriptor differently, every build would execute every notebook."""
     cache_dir = book / CACHE
-    descriptor = invalidation._read_descriptor(book / "data")
+    descriptor = read_descriptor(book / "data")
     records = manifest.read(invalidation.manifest_path(cache_dir, "chapters/uses_all.ipynb"))
     assert {r["name"] for r in records if r["kind"] == "resource"} == {r["name"] for r in descriptor["resources"]}
     assert invalidation.changed_reads(records, book, descriptor, invalidation.package_fingerprint()) == []
@@ -192,7 +193,7 @@ def test_the_register_depends_on_every_estimates_file(book, monkeypatch, tmp_pat
     monkeypatch.setenv(manifest.ENV_VAR, str(target))
     source_tiers(book / "data")
     records = manifest.read(target)
-    estimates = {r["name"] for r in invalidation._read_descriptor(book / "data")["resources"]
+    estimates = {r["name"] for r in read_descriptor(book / "data")["resources"]
                  if r["path"].endswith("_estimates.csv")}
     assert estimates and {r["name"] for r in records if r["kind"] == "resource"} == estimates
     assert any(r["kind"] == "listing" for r in records)  # a new estimates file counts too

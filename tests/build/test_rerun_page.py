@@ -1,6 +1,7 @@
-"""The re-run extension: the "Re-run this chapter" block, the re-running page's directives, the
-published data, bibliography and source archive. A small book (the fixture notebook as its one
-chapter) is built in a temporary folder; the checks on the real book need `make book`."""
+"""The re-run extension: the "Re-run this chapter" block and the re-running page's directives
+(what they link to is published by claimcheck.build.published_files, tests/build/test_published_files.py).
+A small book (the fixture notebook as its one chapter) is built in a temporary folder; the checks
+on the real book need `make book`."""
 
 from __future__ import annotations
 
@@ -8,8 +9,6 @@ import html as html_module
 import io
 import re
 import shutil
-import subprocess
-import tarfile
 from pathlib import Path
 
 import pytest
@@ -103,76 +102,7 @@ def test_rerun_page_lists_every_chapter_with_its_assumptions(small_book):
     assert 'href="data/datapackage.yaml"' in page and 'href="references.bib"' in page
 
 
-def test_data_bibliography_and_licences_are_published_unchanged(small_book):
-    html, _ = small_book
-    for source in sorted((ROOT / "data").glob("*.csv")) + [ROOT / "data" / "datapackage.yaml"]:
-        assert (html / "data" / source.name).read_bytes() == source.read_bytes(), source.name
-    for name in ("references.bib", "LICENSE", "LICENSE-TEXT.md"):
-        assert (html / name).read_bytes() == (ROOT / name).read_bytes()
-
-
-def test_outside_a_git_checkout_no_archive_is_shipped_and_the_log_says_why(small_book):
-    html, log = small_book
-    assert not (html / rerun_ext.SOURCE_ARCHIVE).exists()
-    assert "no source archive" in log and "not a git checkout" in log
-
-
-def git(folder: Path, *args: str) -> str:
-    return subprocess.run(["git", "-c", "user.name=t", "-c", "user.email=t@example.org", *args], cwd=folder,
-                          check=True, capture_output=True, text=True).stdout
-
-
-@pytest.mark.skipif(shutil.which("git") is None, reason="needs git")
-def test_source_archive_holds_exactly_the_commit(tmp_path):
-    repo = tmp_path / "repo"
-    (repo / "sub").mkdir(parents=True)
-    (repo / "a.txt").write_text("committed\n")
-    (repo / "sub" / "b.txt").write_text("also committed\n")
-    git(repo, "init", "-q")
-    git(repo, "add", ".")
-    git(repo, "commit", "-q", "-m", "one")
-    (repo / "a.txt").write_text("edited, not committed\n")
-    (repo / "untracked.txt").write_text("new\n")
-    target = tmp_path / "out.tar.gz"
-    written, message = rerun_ext.make_source_archive(repo, target)
-    assert written and "differ from that commit" in message
-    with tarfile.open(target) as archive:
-        names = sorted(m.name for m in archive.getmembers() if m.isfile())
-        assert names == [f"{rerun_ext.ARCHIVE_FOLDER}/a.txt", f"{rerun_ext.ARCHIVE_FOLDER}/sub/b.txt"]
-        assert archive.extractfile(f"{rerun_ext.ARCHIVE_FOLDER}/a.txt").read() == b"committed\n"
-    # A folder inside a checkout is not the repository: no archive from it.
-    written, message = rerun_ext.make_source_archive(repo / "sub", tmp_path / "sub.tar.gz")
-    assert not written and "not the top" in message and not (tmp_path / "sub.tar.gz").exists()
-
-
 # --- the real book (needs the strict build, as `make test` runs it) ----------------------------
-
-
-@pytest.mark.build
-def test_the_book_publishes_every_data_file_its_bibliography_and_licences(built_book):
-    for source in sorted((ROOT / "data").glob("*.csv")) + [ROOT / "data" / "datapackage.yaml"]:
-        assert (built_book / "data" / source.name).read_bytes() == source.read_bytes(), source.name
-    for name in rerun_ext.PUBLISHED_FILES:
-        assert (built_book / name).read_bytes() == (ROOT / name).read_bytes(), name
-
-
-@pytest.mark.build
-def test_the_book_ships_the_source_archive_of_its_commit_or_none(built_book):
-    archive = built_book / rerun_ext.SOURCE_ARCHIVE
-    commit, reason = rerun_ext.git_commit(ROOT)
-    if commit is None:
-        assert not archive.exists(), f"an archive was published although {reason}"
-        return
-    tracked = subprocess.run(["git", "ls-tree", "-r", "--name-only", commit], cwd=ROOT, capture_output=True,
-                             text=True, check=True).stdout.split()
-    with tarfile.open(archive) as packed:
-        assert packed.pax_headers.get("comment") == commit  # git archive records its commit
-        names = sorted(m.name.removeprefix(rerun_ext.ARCHIVE_FOLDER + "/") for m in packed.getmembers()
-                       if m.isfile() or m.issym())
-        assert names == sorted(tracked)
-        committed = subprocess.run(["git", "show", f"{commit}:_toc.yml"], cwd=ROOT, capture_output=True,
-                                   check=True).stdout
-        assert packed.extractfile(f"{rerun_ext.ARCHIVE_FOLDER}/_toc.yml").read() == committed
 
 
 @pytest.mark.build

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from claimcheck.build import validation
-from claimcheck.build.sphinx_ext import BookInputError
+from claimcheck.build.input_checks import BookInputError
 from claimcheck.data import validation_cache
 from claimcheck.data.package import rehash
 from conftest import ROOT

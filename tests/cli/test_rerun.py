@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from claimcheck.build import rerun_page as rerun_ext
+from claimcheck.build import published_files as rerun_ext
 from claimcheck.cli import glue_changes, rerun
 from claimcheck.data import parameters as declared
 from conftest import ROOT

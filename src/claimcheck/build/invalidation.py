@@ -12,7 +12,7 @@ the notebook ran with. Manifests live beside the cache, one per notebook:
 Before each build, :func:`invalidate` compares every notebook's manifest with the files as they
 are now. A notebook is stale when it has no (complete) manifest yet, when the package changed, or
 when anything it read changed; its cache record is removed, so the build re-executes it and only
-it. The book's Sphinx extension (``claimcheck.build.sphinx_ext``) calls :func:`invalidate` at the
+it. The book's Sphinx extension ``claimcheck.build.incremental`` calls :func:`invalidate` at the
 start of every build and marks the same notebooks as outdated, so Sphinx re-reads them even
 though their files did not change. The command line does the cache part alone:
 
@@ -29,7 +29,7 @@ from pathlib import Path
 
 from claimcheck import paths
 from claimcheck.data import manifest
-from claimcheck.paths import DESCRIPTOR_NAME
+from claimcheck.data.descriptor import DESCRIPTOR_NAME, read_descriptor
 
 DEFAULT_CACHE_DIR = Path(paths.BUILD_DIR) / ".jupyter_cache"  # execute.cache in _config.yml
 MANIFEST_DIR = "read-manifests"
@@ -42,34 +42,6 @@ def package_fingerprint() -> str:
         digest.update(path.relative_to(paths.PACKAGE_DIR).as_posix().encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()
-
-
-def _read_descriptor(data_dir: Path) -> dict:
-    import yaml
-
-    from claimcheck.data.layout import layout_messages
-
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        descriptor = yaml.load((data_dir / DESCRIPTOR_NAME).read_text(encoding="utf-8"), Loader=loader)
-    except yaml.MarkedYAMLError as err:
-        mark = err.problem_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise DataLayoutError([f"data/{DESCRIPTOR_NAME}: YAML syntax error at {where}{err.problem or err}"]) from None
-    except UnicodeDecodeError as err:
-        raise DataLayoutError([f"data/{DESCRIPTOR_NAME}: not valid UTF-8 ({err.reason} at byte {err.start})"]) from None
-    messages = layout_messages(data_dir, descriptor)
-    if messages:
-        raise DataLayoutError(messages)
-    return descriptor
-
-
-class DataLayoutError(ValueError):
-    """The descriptor cannot be read, names a file outside data/, or data/ holds an unlisted CSV."""
-
-    def __init__(self, messages: list[str]):
-        self.messages = messages
-        super().__init__("data/ cannot be used:\n  " + "\n  ".join(messages))
 
 
 # --- the manifest of one notebook's execution ------------------------------------------------
@@ -147,7 +119,7 @@ def invalidate(book_dir: Path, cache_dir: Path) -> list[str]:
     A notebook counts as changed when its manifest is missing or out of date, whether or not it
     had a cache record, so a caller can also re-read it.
     """
-    descriptor = _read_descriptor(book_dir / paths.DATA_DIR)
+    descriptor = read_descriptor(book_dir / paths.DATA_DIR)
     package = package_fingerprint()
     stale = []
     cache = None
@@ -179,7 +151,7 @@ def main(argv=None) -> int:
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE_DIR)
     args = parser.parse_args(argv)
     book, cache = args.book.resolve(), args.cache.resolve()
-    descriptor = _read_descriptor(book / paths.DATA_DIR)
+    descriptor = read_descriptor(book / paths.DATA_DIR)
     package = package_fingerprint()
     for key in invalidate(book, cache):
         reasons = changed_reads(manifest.read(manifest_path(cache, key)), book, descriptor, package)

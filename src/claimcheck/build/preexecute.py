@@ -5,7 +5,7 @@ after the other, each in its own kernel. Most of a notebook's time is spent star
 importing pandas, statsmodels and matplotlib, and fitting models: work that runs in the kernel
 process, so several notebooks can run at once on a machine with several cores.
 
-This module is called by the book's Sphinx extension (``claimcheck.build.sphinx_ext``):
+This module is called by the book's Sphinx extension ``claimcheck.build.parallel_execution``:
 
 * ``env-before-read-docs``: for every notebook Sphinx is about to read that has no matching
   record in the jupyter-cache, start its execution in a worker thread (one kernel per worker,
@@ -227,7 +227,7 @@ def collect(app, docname: str, source: list[str]) -> None:
 
         if isinstance(outcome.error, CellExecutionError):
             message += "\n" + str(outcome.error)  # the cell's own traceback, as the kernel printed it
-        from claimcheck.build.sphinx_ext import BookInputError
+        from claimcheck.build.input_checks import BookInputError
 
         class NotebookExecutionError(BookInputError):
             category = "Notebook execution failed"

@@ -36,7 +36,7 @@ class VerdictBoxesDirective(SphinxDirective):
 
     def run(self):
         from claimcheck.data.package import load
-        from claimcheck.present import register
+        from claimcheck.present.verdicts import verdict_boxes
 
         root = Path(self.env.srcdir)
         for name in REGISTER_FILES:
@@ -47,7 +47,7 @@ class VerdictBoxesDirective(SphinxDirective):
         argument = " ".join(self.arguments).strip()
         selection = argument if argument in set(claims["cluster"]) else argument.replace(",", " ").split()
         base = str(Path(self.env.docname).parent).replace(".", "")
-        boxes = register.verdict_boxes(selection, claims=claims, base=base, data_dir=root / "data")
+        boxes = verdict_boxes(selection, claims=claims, base=base, data_dir=root / "data")
 
         html_only = addnodes.only(expr="html")
         html_only += nodes.raw("", boxes._repr_html_(), format="html")
@@ -122,3 +122,4 @@ class RubricDirective(SphinxDirective):
 def setup(app):
     app.add_directive("verdict-boxes", VerdictBoxesDirective)
     app.add_directive("vocabulary", RubricDirective)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}

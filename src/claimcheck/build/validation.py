@@ -15,15 +15,15 @@ from pathlib import Path
 
 from claimcheck import paths
 
-# After claimcheck.build.sphinx_ext's own layout check (priority 500) while that still exists;
-# this module makes the same check first, in the same words, so that one can go.
+# After the bibliography check (default priority 500): the cheaper check speaks first.
 PRIORITY = 600
 
 
 def validate_data(app, config) -> None:
     """Stop the build before anything is read when the descriptor cannot be read, names a file
     outside data/, data/ holds a CSV it does not list, or any file breaks its schema."""
-    from claimcheck.build.sphinx_ext import BookInputError, _discard_output
+    from claimcheck.build.input_checks import BookInputError
+    from claimcheck.build.output_cleanup import discard_output
     from claimcheck.data.descriptor import layout_messages, read_descriptor
     from claimcheck.data.problems import DataValidationError
     from claimcheck.data.validation_cache import validate_once
@@ -39,7 +39,7 @@ def validate_data(app, config) -> None:
     except DataValidationError as err:
         messages = [str(err)]
     if messages:
-        _discard_output(app)
+        discard_output(app)
         raise BookInputError("\n".join(messages)) from None
 
 

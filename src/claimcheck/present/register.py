@@ -149,10 +149,3 @@ def verdict_chart(claims: pd.DataFrame):
                bbox_to_anchor=(0.5, -0.02))
     fig.get_layout_engine().set(rect=(0, 0.12, 1, 0.88))
     return fig
-
-# Names that build/* and tests/data/test_bad_inputs.py (owned elsewhere in issue 18) still read from
-# this module; their homes are claimcheck.data.register, claimcheck.present.export and
-# claimcheck.present.verdicts. Remove this block once those files import from there.
-from claimcheck.data.register import check_history, post_metadata  # noqa: E402,F401
-from claimcheck.present.export import SCHEMA_NAME, jsonld_script, to_json  # noqa: E402,F401
-from claimcheck.present.verdicts import verdict_boxes  # noqa: E402,F401
