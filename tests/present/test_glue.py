@@ -62,7 +62,7 @@ def test_sanitize_file_cuts_only_float_tails():
 
 GLUED = 1.2345678901234567 * 3  # 3.703703670370370...: more digits than glue keeps
 CELLS = [
-    "from claimcheck.present.tables import glue",
+    "from claimcheck.present.glue import glue",
     f"value = glue('value', {GLUED!r})",
     f"unrounded = {GLUED!r} * 1.0000000000000002\nunrounded",  # a bare float: long tail in text/plain
 ]
@@ -132,6 +132,9 @@ def start_early(folder) -> dict:
         failed[name] += any(child.tag in ("failure", "error") for child in case)
     glued = stored.cells[1].outputs[0]["data"][glued_mime]
     return {"ran": ran, "failed": failed, "glued": glued}
+
+
+START_EARLY = {"nbval_runs": start_early}  # see conftest.pytest_collection_finish
 
 
 @pytest.fixture(scope="module")
