@@ -56,12 +56,12 @@ def data_copy(tmp_path) -> Path:
 
 
 def start_build(book_dir: Path, log_path: Path | None = None, low_priority: bool = False,
-                extra: tuple[str, ...] = (), env: dict | None = None) -> subprocess.Popen:
+                extra: tuple[str, ...] = (), env: dict | None = None, niceness: int = 19) -> subprocess.Popen:
     """Start the strict build exactly as `make book` runs it, without waiting for it.
     ``low_priority`` runs it (and its kernels) under ``nice``, on the cycles other tests leave."""
     command = [part.replace("{book}", str(book_dir)) for part in BUILD_COMMAND] + list(extra)
     if low_priority and shutil.which("nice"):
-        command = ["nice", "-n", "19", *command]
+        command = ["nice", "-n", str(niceness), *command]
     output = open(log_path, "w", encoding="utf-8") if log_path else subprocess.PIPE
     # Its own process group (so it can be stopped with its kernels) but not its own session: a
     # new session would get its own scheduler autogroup on Linux, where `nice` has no effect.
@@ -71,11 +71,11 @@ def start_build(book_dir: Path, log_path: Path | None = None, low_priority: bool
                             text=True, errors="replace", **group)
 
 
-def run_build(book_dir: Path, low_priority: bool = False) -> subprocess.CompletedProcess:
+def run_build(book_dir: Path, low_priority: bool = False, niceness: int = 19) -> subprocess.CompletedProcess:
     """The strict build exactly as `make book` runs it (under ``nice`` if ``low_priority``)."""
     command = [part.replace("{book}", str(book_dir)) for part in BUILD_COMMAND]
     if low_priority and shutil.which("nice"):
-        command = ["nice", "-n", "19", *command]
+        command = ["nice", "-n", str(niceness), *command]
     return subprocess.run(command, cwd=book_dir, env=dict(os.environ), capture_output=True, text=True,
                           errors="replace")
 
@@ -164,15 +164,16 @@ def _replays_nbval(items) -> bool:
 @pytest.hookimpl(tryfirst=True)  # before pytest's own hook deselects by `-m`
 def pytest_collection_modifyitems(session, config, items):
     """Mark slow tests; timed browser tests first (they time page loads, so nothing else should
-    run beside them at normal priority), tests that wait for a background build last (to give it
-    the most time), nbval's cells among them when they replay the second clean build."""
+    run beside them at normal priority: all other work meanwhile is background builds under
+    ``nice``), tests that wait for a background build last (to give it the most time), nbval's
+    cells among them when they replay the second clean build."""
     replay = _replays_nbval(items)
 
-    def late(item):
+    def late(item):  # the second clean build's tests (determinism, then nbval), then the PDF's
         if replay and _is_nbval_cell(item) and (ROOT / "chapters") in item.path.parents:
-            return len(BACKGROUND_FIXTURES)  # after the determinism test, which reports a failed build first
+            return 1  # after the determinism test, which reports a failed build first
         names = getattr(item, "fixturenames", ())
-        return next((i for i, f in enumerate(reversed(BACKGROUND_FIXTURES)) if f in names), None)
+        return next((2 * i for i, f in enumerate(BACKGROUND_FIXTURES) if f in names), None)
 
     for item in items:
         if _is_slow(item) and item.get_closest_marker("slow") is None:
@@ -180,15 +181,6 @@ def pytest_collection_modifyitems(session, config, items):
     waiting = sorted((item for item in items if late(item) is not None), key=late)
     rest = [item for item in items if late(item) is None]
     items[:] = [i for i in rest if _is_timed_browser_test(i)] + [i for i in rest if not _is_timed_browser_test(i)] + waiting
-
-
-_DEFERRED_START: list = []  # set by built_book while browser tests are still to run
-
-
-def pytest_runtest_setup(item):
-    """Start the background builds once the browser tests are done."""
-    if _DEFERRED_START and not _is_timed_browser_test(item):
-        _DEFERRED_START.pop()()
 
 
 _BUILDS: dict[str, BackgroundBuild] = {}  # background builds of this session, by fixture name
@@ -287,23 +279,16 @@ def built_book(request, _background_builds) -> Path:
     """Build the real book once per test session (strict flags); fail loudly with the log.
 
     The PDF edition, which renders this build's execution cache, then starts in the background
-    when the session includes its tests: at once, or after the timed browser tests if the
-    session has any. (The second clean build started when the tests were collected.)
+    (at low priority, like the second clean build, which started when the tests were collected)
+    when the session includes its tests.
     """
     result = run_build(ROOT)
     if result.returncode != 0:
         pytest.fail(f"strict book build failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
     wanted = {f for item in request.session.items for f in getattr(item, "fixturenames", ())}
-
-    def start():
-        for name in BACKGROUND_FIXTURES:
-            if name in wanted:
-                _start_background(name, _background_builds)
-
-    if any(_is_timed_browser_test(item) for item in request.session.items):
-        _DEFERRED_START[:] = [start]  # see pytest_runtest_setup
-    else:
-        start()
+    for name in BACKGROUND_FIXTURES:
+        if name in wanted:
+            _start_background(name, _background_builds)
     return ROOT / "_build" / "html"
 
 
