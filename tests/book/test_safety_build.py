@@ -336,10 +336,10 @@ REMOVES_MARKDOWN = "See {cite:p}`siddarth2018sedentary`.\n\n```{bibliography}\n`
 
 def _build_then_break(book: Path):
     """A clean build, then a build after breaking the citation: (first result, second result)."""
-    first = run_build(book, low_priority=True, niceness=FAILING_NICENESS)
+    first = run_build(book, low_priority=True)
     index = book / "index.md"
     index.write_text(index.read_text().replace("siddarth2018sedentary", "nobody1999nothing"))
-    return first, run_build(book, low_priority=True, niceness=FAILING_NICENESS) if first.returncode == 0 else None
+    return first, run_build(book, low_priority=True) if first.returncode == 0 else None
 
 
 START_EARLY = {"hostile_builds": hostile_chain, "failed_builds": failing_builds}  # see conftest
@@ -350,15 +350,9 @@ def failed_builds(tmp_path_factory):
     return early_result("failed_builds") or failing_builds(tmp_path_factory.mktemp("failing"))
 
 
-# The failing books time a cell out and start kernels that must answer within their start-up
-# timeout: a milder ``nice`` than the other background builds, so they are not starved when the
-# machine is busy.
-FAILING_NICENESS = 10
-
-
 def _timed_build(book: Path):
     started = time.monotonic()
-    result = run_build(book, low_priority=True, niceness=FAILING_NICENESS)
+    result = run_build(book, low_priority=True)
     return result, time.monotonic() - started
 
 
