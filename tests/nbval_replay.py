@@ -12,8 +12,8 @@ fresh execution no longer gives still fails its cell, and a cell that raised fai
 would have stopped, leaving no record: every cell of that notebook then fails, naming the build).
 
 Only the suite's own run does this (tests/conftest.py installs it when the second clean build is
-part of the session); `pytest chapters/x.ipynb`, `make portability` and CI's portability runs
-execute live kernels as before.
+part of the session, unless CLAIMCHECK_NBVAL_LIVE=1); `pytest chapters/x.ipynb`, `make portability`
+and CI's portability runs execute live kernels as before.
 """
 
 from __future__ import annotations
