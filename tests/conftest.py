@@ -1,8 +1,10 @@
 """Shared fixtures: the repository root, a scratch copy of the data package, the built book, and
-a second clean build of the same sources (for the determinism test)."""
+a second clean build of the same sources (for the determinism test, and whose fresh execution of
+every chapter nbval compares with the stored outputs: see tests/nbval_replay.py)."""
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import signal
@@ -22,6 +24,11 @@ SEED_POST = next((p for p in (ROOT.parent / "shared" / "seed" / "post.txt",
                  ROOT.parent / "shared" / "seed" / "post.txt")
 BIN = Path(sys.executable).parent
 BUILD_COMMAND = [str(BIN / "jupyter-book"), "build", "{book}", "-W", "-n", "--keep-going"]
+# Background builds run under `nice -n 10`: the session build and the browser tests come first,
+# but a background build is not starved on a busy machine. Under `nice -n 19` beside other
+# work, a kernel's messages reached the executor after nbclient's 4 s output timeout and a
+# build lost a cell's glued values ("No key ... found in glue data").
+BACKGROUND_NICENESS = 10
 
 
 @pytest.fixture(scope="session")
@@ -54,26 +61,27 @@ def data_copy(tmp_path) -> Path:
 
 
 def start_build(book_dir: Path, log_path: Path | None = None, low_priority: bool = False,
-                extra: tuple[str, ...] = ()) -> subprocess.Popen:
+                extra: tuple[str, ...] = (), env: dict | None = None, niceness: int = BACKGROUND_NICENESS) -> subprocess.Popen:
     """Start the strict build exactly as `make book` runs it, without waiting for it.
     ``low_priority`` runs it (and its kernels) under ``nice``, on the cycles other tests leave."""
     command = [part.replace("{book}", str(book_dir)) for part in BUILD_COMMAND] + list(extra)
     if low_priority and shutil.which("nice"):
-        command = ["nice", "-n", "19", *command]
+        command = ["nice", "-n", str(niceness), *command]
     output = open(log_path, "w", encoding="utf-8") if log_path else subprocess.PIPE
     # Its own process group (so it can be stopped with its kernels) but not its own session: a
     # new session would get its own scheduler autogroup on Linux, where `nice` has no effect.
     group = {"process_group": 0} if sys.version_info >= (3, 11) else {"preexec_fn": os.setpgrp}
-    return subprocess.Popen(command, cwd=book_dir, env=dict(os.environ), stdout=output,
+    return subprocess.Popen(command, cwd=book_dir, env=dict(os.environ, **(env or {})), stdout=output,
                             stderr=subprocess.STDOUT if log_path else subprocess.PIPE,
                             text=True, errors="replace", **group)
 
 
-def run_build(book_dir: Path, low_priority: bool = False) -> subprocess.CompletedProcess:
+def run_build(book_dir: Path, low_priority: bool = False,
+              niceness: int = BACKGROUND_NICENESS) -> subprocess.CompletedProcess:
     """The strict build exactly as `make book` runs it (under ``nice`` if ``low_priority``)."""
     command = [part.replace("{book}", str(book_dir)) for part in BUILD_COMMAND]
     if low_priority and shutil.which("nice"):
-        command = ["nice", "-n", "19", *command]
+        command = ["nice", "-n", str(niceness), *command]
     return subprocess.run(command, cwd=book_dir, env=dict(os.environ), capture_output=True, text=True,
                           errors="replace")
 
@@ -119,61 +127,79 @@ class BackgroundBuild:
 # last (see pytest_collection_modifyitems).
 BACKGROUND_FIXTURES = ("second_clean_build", "pdf_background_build")
 PDF_TOOLS = ("pdflatex", "latexmk", "pdftotext")
+NBVAL_LIVE = "CLAIMCHECK_NBVAL_LIVE"  # set to 1 to give nbval live kernels even beside the second build
+
+
+def _is_nbval_cell(item) -> bool:
+    return type(item).__name__ == "IPyNbCell"  # nbval: one item per notebook cell
 
 
 def _is_browser_test(item) -> bool:
     return item.get_closest_marker("browser") is not None
 
 
+def _is_timed_browser_test(item) -> bool:
+    """A browser test on the session's book: it waits for scripts and drawers with short
+    timeouts, so nothing else runs beside it at normal priority. The browser test of the hostile
+    book checks what is on its pages, not how fast, and keeps its module's order (moving it
+    would end and later rebuild that module's fixtures)."""
+    return _is_browser_test(item) and "hostile_book" not in getattr(item, "fixturenames", ())
+
+
 # What makes a test slow: it builds a book (or waits for one), drives a browser, or runs nbval
 # (a kernel per notebook). `pytest -m "not slow"` (`make check`) is the fast tier.
-SLOW_FIXTURES = {"built_book", "second_clean_build", "pdf_background_build", "mini_builds", "nbval_runs"}
+SLOW_FIXTURES = {"built_book", "second_clean_build", "pdf_background_build", "mini_builds", "nbval_runs",
+                 "hostile_builds", "failed_builds"}
 SLOW_MARKERS = ("build", "browser")
 
 
 def _is_slow(item) -> bool:
-    if type(item).__name__ == "IPyNbCell":  # nbval: one item per notebook cell
+    if _is_nbval_cell(item):
         return True
     if any(item.get_closest_marker(name) for name in SLOW_MARKERS):
         return True
     return bool(SLOW_FIXTURES.intersection(getattr(item, "fixturenames", ())))
 
 
+def _replays_nbval(items) -> bool:
+    """nbval compares the second clean build's execution instead of running every chapter again
+    when the session makes that build anyway (the determinism test is selected)."""
+    return (os.environ.get(NBVAL_LIVE) != "1"
+            and any("second_clean_build" in getattr(item, "fixturenames", ()) for item in items))
+
+
 @pytest.hookimpl(tryfirst=True)  # before pytest's own hook deselects by `-m`
 def pytest_collection_modifyitems(session, config, items):
-    """Mark slow tests; browser tests first (they time page loads, so nothing else should run
-    beside them at normal priority), tests that wait for a background build last (to give it the
-    most time)."""
-    def late(item):
+    """Mark slow tests; timed browser tests first (they time page loads, so nothing else should
+    run beside them at normal priority: all other work meanwhile is background builds under
+    ``nice``), tests that wait for a background build last (to give it the most time), nbval's
+    cells among them when they replay the second clean build."""
+    replay = _replays_nbval(items)
+
+    def late(item):  # the second clean build's tests (determinism, then nbval), then the PDF's
+        if replay and _is_nbval_cell(item) and (ROOT / "chapters") in item.path.parents:
+            return 1  # after the determinism test, which reports a failed build first
         names = getattr(item, "fixturenames", ())
-        return next((i for i, f in enumerate(reversed(BACKGROUND_FIXTURES)) if f in names), None)
+        return next((2 * i for i, f in enumerate(BACKGROUND_FIXTURES) if f in names), None)
 
     for item in items:
         if _is_slow(item) and item.get_closest_marker("slow") is None:
             item.add_marker(pytest.mark.slow)
     waiting = sorted((item for item in items if late(item) is not None), key=late)
     rest = [item for item in items if late(item) is None]
-    items[:] = [i for i in rest if _is_browser_test(i)] + [i for i in rest if not _is_browser_test(i)] + waiting
-
-
-_DEFERRED_START: list = []  # set by built_book while browser tests are still to run
-
-
-def pytest_runtest_setup(item):
-    """Start the background builds once the browser tests are done."""
-    if _DEFERRED_START and not _is_browser_test(item):
-        _DEFERRED_START.pop()()
+    items[:] = [i for i in rest if _is_timed_browser_test(i)] + [i for i in rest if not _is_timed_browser_test(i)] + waiting
 
 
 _BUILDS: dict[str, BackgroundBuild] = {}  # background builds of this session, by fixture name
 # Work that needs nothing from the session build starts, at low priority, as soon as the tests
 # are collected, and so uses the cycles the session build and the browser tests leave idle:
-# the second clean build (its own copy and cache), the mini books of tests/book/test_build.py and the
-# tampered-notebook nbval runs of tests/present/test_glue.py (each such test module defines
-# ``start_early(folder) -> result`` and a fixture of the same name that calls early_result).
-EARLY_FIXTURES = ("mini_builds", "nbval_runs")
+# the second clean build (its own copy and cache), the mini books of tests/book/test_build.py,
+# the hostile, release and killed builds and the failing one-page books of
+# tests/book/test_safety_build.py, and the tampered-notebook nbval runs of tests/present/test_glue.py.
+# Each such test module maps the fixture's name to a function ``folder -> result`` in
+# ``START_EARLY``; the fixture of that name calls early_result.
 _EARLY: dict[str, Future] = {}
-_EARLY_POOL = ThreadPoolExecutor(max_workers=len(EARLY_FIXTURES), thread_name_prefix="claimcheck-early")
+_EARLY_POOL = ThreadPoolExecutor(max_workers=4, thread_name_prefix="claimcheck-early")
 _SCRATCH: list[Path] = []
 
 
@@ -184,22 +210,46 @@ def _scratch(name: str) -> Path:
 
 
 def pytest_collection_finish(session):
-    """Start the early work the selected tests need (after `-m`/`-k` deselection)."""
+    """Start the early work the selected tests need (after `-m`/`-k` deselection), and hand
+    nbval's chapter cells the second clean build's execution when it is made anyway."""
     if session.config.option.collectonly:
         return
     wanted = {f: item for item in session.items for f in getattr(item, "fixturenames", ())}
     if "second_clean_build" in wanted:
         _start_background("second_clean_build", _BUILDS)
-    for name in EARLY_FIXTURES:
-        start = getattr(getattr(wanted.get(name), "module", None), "start_early", None)
-        if start is not None and name not in _EARLY:
-            _EARLY[name] = _EARLY_POOL.submit(start, _scratch(name))
+        if _replays_nbval(session.items):
+            _replay_nbval(session.items)
+    for item in {id(i.module): i for i in wanted.values() if getattr(i, "module", None)}.values():
+        for name, start in getattr(item.module, "START_EARLY", {}).items():
+            if name in wanted and name not in _EARLY:
+                _EARLY[name] = _EARLY_POOL.submit(start, _scratch(name))
 
 
 def early_result(name: str):
     """The result of work started by :func:`pytest_collection_finish`, or None if none was."""
     future = _EARLY.get(name)
     return future.result() if future is not None else None
+
+
+def _replay_nbval(items) -> None:
+    """nbval's chapter notebooks get a :class:`nbval_replay.ReplayKernel` (at their setup, which
+    waits for the second clean build) instead of a live kernel."""
+    from nbval_replay import ReplayKernel, executed_notebooks
+
+    executed: dict = {}
+
+    def replay_setup(notebook) -> None:
+        if not executed:
+            returncode, _, html = _BUILDS["second_clean_build"].wait()
+            book = html.parent.parent
+            executed["by_name"] = executed_notebooks(book / "_build" / ".jupyter_cache")
+        notebook.kernel = ReplayKernel(executed["by_name"].get(notebook.path.name), "the second clean build")
+        notebook.setup_sanitize_files()
+
+    for item in items:
+        notebook = item.parent if _is_nbval_cell(item) else None
+        if notebook is not None and notebook.path.parent == ROOT / "chapters":
+            notebook.setup = functools.partial(replay_setup, notebook)
 
 
 def pytest_sessionfinish(session, exitstatus):
@@ -236,23 +286,16 @@ def built_book(request, _background_builds) -> Path:
     """Build the real book once per test session (strict flags); fail loudly with the log.
 
     The PDF edition, which renders this build's execution cache, then starts in the background
-    when the session includes its tests: at once, or after the browser tests if the session has
-    any. (The second clean build started when the tests were collected.)
+    (at low priority, like the second clean build, which started when the tests were collected)
+    when the session includes its tests.
     """
     result = run_build(ROOT)
     if result.returncode != 0:
         pytest.fail(f"strict book build failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
     wanted = {f for item in request.session.items for f in getattr(item, "fixturenames", ())}
-
-    def start():
-        for name in BACKGROUND_FIXTURES:
-            if name in wanted:
-                _start_background(name, _background_builds)
-
-    if any(_is_browser_test(item) for item in request.session.items):
-        _DEFERRED_START[:] = [start]  # see pytest_runtest_setup
-    else:
-        start()
+    for name in BACKGROUND_FIXTURES:
+        if name in wanted:
+            _start_background(name, _background_builds)
     return ROOT / "_build" / "html"
 
 

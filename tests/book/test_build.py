@@ -108,6 +108,9 @@ def start_early(folder: Path) -> dict:
         return {"data_change": data_change.result(), **{name: f.result() for name, f in futures.items()}}
 
 
+START_EARLY = {"mini_builds": start_early}  # see conftest.pytest_collection_finish
+
+
 @pytest.fixture(scope="module")
 def mini_builds(tmp_path_factory):
     return early_result("mini_builds") or start_early(tmp_path_factory.mktemp("mini"))

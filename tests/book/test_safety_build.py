@@ -3,7 +3,10 @@ nowhere; a release bump reaches every page; a killed build recovers in one rebui
 build leaves no book behind; every failure is named once.
 
 One copy of the book carries every injection at once and is built once (then rebuilt for the
-release bump and the killed build); the failure cases use one-page mini books."""
+release bump and the killed build); the failure cases use one-page mini books. Both start at low
+priority as soon as the tests are collected (conftest.pytest_collection_finish), beside the
+session build; each step's output is kept (the first hostile build's pages are copied before
+the release bump rewrites them) and the tests check it when they run."""
 
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import csv
 import json
 import os
 import re
+import shutil
 import signal
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -20,7 +24,7 @@ import nbformat
 import pytest
 import yaml
 
-from conftest import copy_sources, run_build, start_build
+from conftest import copy_sources, early_result, run_build, start_build
 from test_build import mini_book
 
 pytestmark = [pytest.mark.slow, pytest.mark.build]
@@ -80,15 +84,55 @@ def inject(book: Path) -> dict[str, list[str]]:
     return injected
 
 
-@pytest.fixture(scope="module")
-def hostile_book(tmp_path_factory):
-    book = copy_sources(tmp_path_factory.mktemp("hostile") / "book")
-    injected = inject(book)
-    result = run_build(book)
-    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-3000:]
+def _files(html: Path) -> list[str]:
+    return sorted(p.relative_to(html).as_posix() for p in html.rglob("*") if p.is_file())
+
+
+def hostile_chain(folder: Path) -> dict:
+    """The hostile build, then on the same copy the release bump and the killed build with its
+    rebuild, one after the other; the pages of the first two are copied before the next build
+    rewrites them."""
+    book = copy_sources(folder / "book")
     html = book / "_build" / "html"
-    files = sorted(p.relative_to(html).as_posix() for p in html.rglob("*") if p.is_file())
-    return book, injected, files
+    chain = {"book": book, "injected": inject(book), "hostile": run_build(book, low_priority=True)}
+    if chain["hostile"].returncode != 0:
+        return chain
+    chain["hostile_html"] = shutil.copytree(html, folder / "hostile-html")
+    chain["hostile_files"] = _files(html)
+    _bump(book, "9.8.7", "2031-02-03")
+    chain["released"] = run_build(book, low_priority=True)
+    if chain["released"].returncode != 0:
+        return chain
+    chain["released_html"] = shutil.copytree(html, folder / "released-html")
+    _bump(book, "9.8.8", "2031-02-04")  # every page is rewritten
+    log = folder / "killed.log"
+    # Unbuffered, so the log shows the write phase as it starts.
+    process = start_build(book, log, low_priority=True, env={"PYTHONUNBUFFERED": "1"})
+    deadline = time.monotonic() + 600
+    while "writing output" not in log.read_text(errors="replace") and process.poll() is None:
+        if time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    time.sleep(0.3)
+    if process.poll() is None:
+        os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    chain["killed_returncode"] = process.returncode
+    chain["rebuilt"] = run_build(book, low_priority=True)
+    return chain
+
+
+@pytest.fixture(scope="module")
+def hostile_builds(tmp_path_factory):
+    return early_result("hostile_builds") or hostile_chain(tmp_path_factory.mktemp("hostile"))
+
+
+@pytest.fixture(scope="module")
+def hostile_book(hostile_builds):
+    """(pages of the first hostile build, injected columns per file, its file list)."""
+    result = hostile_builds["hostile"]
+    assert result.returncode == 0, result.stdout[-5000:] + result.stderr[-3000:]
+    return hostile_builds["hostile_html"], hostile_builds["injected"], hostile_builds["hostile_files"]
 
 
 def test_every_text_column_was_injected(hostile_book):
@@ -99,8 +143,7 @@ def test_every_text_column_was_injected(hostile_book):
 
 
 def test_no_payload_survives_as_markup(hostile_book):
-    book, _, _ = hostile_book
-    html = book / "_build" / "html"
+    html, _, _ = hostile_book
     for page in html.rglob("*.html"):
         text = page.read_text(encoding="utf-8")
         for marker in ("alert(\"script\")</script>", "onerror=\"alert('img')\"", "<svg onload=alert('svg')>",
@@ -109,8 +152,7 @@ def test_no_payload_survives_as_markup(hostile_book):
 
 
 def test_downloads_are_inert(hostile_book):
-    book, _, _ = hostile_book
-    html = book / "_build" / "html"
+    html, _, _ = hostile_book
     payload = json.loads((html / "claims.json").read_text(encoding="utf-8"))
     assert all(claim["claim"].endswith(PAYLOAD) for claim in payload["claims"])
     with open(html / "claims.csv", encoding="utf-8", newline="") as handle:
@@ -127,8 +169,7 @@ def test_hostile_pages_in_chromium(hostile_book):
     executable = chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
-    book, _, _ = hostile_book
-    html = book / "_build" / "html"
+    html, _, _ = hostile_book
     pages = sorted(p.relative_to(html).as_posix() for p in html.rglob("*.html")
                    if p.parent.name not in ("_static", "_sources") and p.name not in ("search.html", "genindex.html"))
     dialogs: list[str] = []
@@ -188,16 +229,15 @@ def _bump(book: Path, version: str, date: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def released_book(hostile_book):
-    book, _, _ = hostile_book
-    _bump(book, "9.8.7", "2031-02-03")
-    result = run_build(book)
+def released_book(hostile_builds, hostile_book):
+    """The pages of the hostile book rebuilt after the release bump."""
+    result = hostile_builds["released"]
     assert result.returncode == 0, result.stdout[-5000:]
-    return book
+    return hostile_builds["released_html"]
 
 
 def test_release_bump_reaches_every_citation(released_book):
-    html = released_book / "_build" / "html"
+    html = released_book
     versions = _cite_versions(html)
     assert len(versions) >= 8
     assert all(found == {"9.8.7"} for found in versions.values()), versions
@@ -211,28 +251,15 @@ def test_release_bump_reaches_every_citation(released_book):
     assert json.loads((html / "claims.json").read_text())["version"] == "9.8.7"
 
 
-def test_killed_build_recovers_in_one_rebuild(released_book, hostile_book, tmp_path, monkeypatch):
+def test_killed_build_recovers_in_one_rebuild(released_book, hostile_book, hostile_builds):
     """Kill a build while it writes pages, rebuild once: the book equals a complete one."""
-    monkeypatch.setenv("PYTHONUNBUFFERED", "1")  # so the log shows the write phase as it starts
-    book = released_book
     _, _, complete_files = hostile_book
-    _bump(book, "9.8.8", "2031-02-04")  # every page is rewritten
-    log = tmp_path / "killed.log"
-    process = start_build(book, log)
-    deadline = time.monotonic() + 600
-    while "writing output" not in log.read_text(errors="replace") and process.poll() is None:
-        assert time.monotonic() < deadline
-        time.sleep(0.05)
-    time.sleep(0.3)
-    if process.poll() is None:
-        os.killpg(process.pid, signal.SIGKILL)
-    process.wait()
-    assert process.returncode == -signal.SIGKILL, "the build finished before it could be killed"
-    result = run_build(book)
+    assert hostile_builds["killed_returncode"] == -signal.SIGKILL, "the build finished before it could be killed"
+    result = hostile_builds["rebuilt"]
     assert result.returncode == 0, result.stdout[-5000:]
     assert "the previous build did not finish" in result.stdout
-    html = book / "_build" / "html"
-    files = sorted(p.relative_to(html).as_posix() for p in html.rglob("*") if p.is_file())
+    html = hostile_builds["book"] / "_build" / "html"
+    files = _files(html)
     assert files == complete_files
     assert all(found == {"9.8.8"} for found in _cite_versions(html).values())
     search = (html / "searchindex.js").read_text()
@@ -291,17 +318,41 @@ FAILING = {
 }
 
 
+def failing_builds(folder: Path) -> dict:
+    """Each failing one-page book built (two at a time), and the book whose
+    second build fails (`test_failed_build_removes_the_previous_book`)."""
+    books = {name: make(mini_book(folder / name)) for name, make in FAILING.items()}
+    books["removes"] = mini_book(folder / "removes", markdown=REMOVES_MARKDOWN)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        futures = {name: pool.submit(_timed_build, book) for name, book in books.items() if name != "removes"}
+        removes = pool.submit(_build_then_break, books["removes"])
+        results = {name: (books[name], *future.result()) for name, future in futures.items()}
+        results["removes"] = (books["removes"], *removes.result())
+        return results
+
+
+REMOVES_MARKDOWN = "See {cite:p}`siddarth2018sedentary`.\n\n```{bibliography}\n```"
+
+
+def _build_then_break(book: Path):
+    """A clean build, then a build after breaking the citation: (first result, second result)."""
+    first = run_build(book, low_priority=True)
+    index = book / "index.md"
+    index.write_text(index.read_text().replace("siddarth2018sedentary", "nobody1999nothing"))
+    return first, run_build(book, low_priority=True) if first.returncode == 0 else None
+
+
+START_EARLY = {"hostile_builds": hostile_chain, "failed_builds": failing_builds}  # see conftest
+
+
 @pytest.fixture(scope="module")
 def failed_builds(tmp_path_factory):
-    books = {name: make(mini_book(tmp_path_factory.mktemp(name))) for name, make in FAILING.items()}
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        futures = {name: pool.submit(_timed_build, book) for name, book in books.items()}
-        return {name: (books[name], *future.result()) for name, future in futures.items()}
+    return early_result("failed_builds") or failing_builds(tmp_path_factory.mktemp("failing"))
 
 
 def _timed_build(book: Path):
     started = time.monotonic()
-    result = run_build(book)
+    result = run_build(book, low_priority=True)
     return result, time.monotonic() - started
 
 
@@ -353,15 +404,10 @@ def test_resource_outside_data_stops_the_build(failed_builds):
     assert "data/datapackage.yaml: resource 'mtl': path '../../../../etc/passwd' leads out of data/" in _output(result)
 
 
-def test_failed_build_removes_the_previous_book(tmp_path):
-    book = mini_book(tmp_path, markdown="See {cite:p}`siddarth2018sedentary`.\n\n```{bibliography}\n```")
-    first = run_build(book)
+def test_failed_build_removes_the_previous_book(failed_builds):
+    book, first, second = failed_builds["removes"]
     assert first.returncode == 0, _output(first)[-3000:]
     html = book / "_build" / "html"
-    assert (html / "index.html").is_file()
-    index = book / "index.md"
-    index.write_text(index.read_text().replace("siddarth2018sedentary", "nobody1999nothing"))
-    second = run_build(book)
     assert second.returncode != 0
     assert "the build failed, so its output" in _output(second) and "was removed" in _output(second)
     assert not (html / "index.html").exists() and not (html / "chapters" / "page.html").exists()

@@ -16,7 +16,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from claimcheck.present.glue import GLUE_SIGNIFICANT_DIGITS, portable
-from conftest import ROOT, early_result
+from conftest import BACKGROUND_NICENESS, ROOT, early_result
 
 SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
 
@@ -117,7 +117,7 @@ def start_early(folder) -> dict:
     for name, notebook in cases.items():
         nbformat.write(notebook, folder / f"{name}.ipynb")
     report = folder / "report.xml"
-    nice = ["nice", "-n", "19"] if shutil.which("nice") else []
+    nice = ["nice", "-n", str(BACKGROUND_NICENESS)] if shutil.which("nice") else []
     subprocess.run(
         [*nice, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(folder),
          "--nbval", "--nbval-current-env", "--nbval-sanitize-with", str(SANITIZE),
@@ -132,6 +132,9 @@ def start_early(folder) -> dict:
         failed[name] += any(child.tag in ("failure", "error") for child in case)
     glued = stored.cells[1].outputs[0]["data"][glued_mime]
     return {"ran": ran, "failed": failed, "glued": glued}
+
+
+START_EARLY = {"nbval_runs": start_early}  # see conftest.pytest_collection_finish
 
 
 @pytest.fixture(scope="module")
