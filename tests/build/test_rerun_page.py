@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from claimcheck.build import rerun_page as rerun_ext
+from claimcheck.build import rerun_page
 from claimcheck.data import parameters
 from conftest import ROOT
 
@@ -76,17 +76,17 @@ def text_of(page: Path) -> str:
 def test_chapter_page_ends_with_a_rerun_block_read_from_its_parameters_cell(small_book):
     html, _ = small_book
     page = (html / "chapters" / "demo.html").read_text(encoding="utf-8")
-    assert f'id="{rerun_ext.RERUN_SECTION_ID}"' in page
-    block = page[page.index(f'id="{rerun_ext.RERUN_SECTION_ID}"'):]
+    assert f'id="{rerun_page.RERUN_SECTION_ID}"' in page
+    block = page[page.index(f'id="{rerun_page.RERUN_SECTION_ID}"'):]
     text = plain(block)
     for parameter in parameters.read(FIXTURE):
         assert f"{parameter.name} = {parameter.shown}" in text
         assert parameter.allowed in text
     assert "Power output above which a test counts as hard" in text
     assert 'href="../data/humanpower1.csv"' in block
-    for command in rerun_ext.SETUP_COMMANDS:
+    for command in rerun_page.SETUP_COMMANDS:
         assert command in text
-    assert f'href="../{rerun_ext.SOURCE_ARCHIVE}"' in block
+    assert f'href="../{rerun_page.SOURCE_ARCHIVE}"' in block
     assert 'make rerun CHAPTER=demo SET="hard_watts_per_kg=6"' in text
     assert "make lab" in text
 
@@ -121,16 +121,16 @@ def test_each_chapter_lists_its_assumptions_on_its_page_and_on_the_rerun_page(bu
     for notebook in sorted((ROOT / "chapters").glob("*.ipynb")):
         page = (built_book / "chapters" / f"{notebook.stem}.html").read_text(encoding="utf-8")
         found = parameters.read(notebook)
-        assert (f'id="{rerun_ext.RERUN_SECTION_ID}"' in page) == bool(found), notebook.name
+        assert (f'id="{rerun_page.RERUN_SECTION_ID}"' in page) == bool(found), notebook.name
         if not found:
             assert f"CHAPTER={notebook.stem} " not in overview
             continue
-        block = plain(page[page.index(f'id="{rerun_ext.RERUN_SECTION_ID}"'):])
+        block = plain(page[page.index(f'id="{rerun_page.RERUN_SECTION_ID}"'):])
         for parameter in found:
             assert f"{parameter.name} = {parameter.shown}" in block
             assert f"{parameter.name} = {parameter.shown}" in overview
-        for path in rerun_ext.chapter_resources(notebook, ROOT):
+        for path in rerun_page.chapter_resources(notebook, ROOT):
             assert path in block
-        assert rerun_ext.example_command(notebook.stem, found) in overview
+        assert rerun_page.example_command(notebook.stem, found) in overview
     if not any(parameters.read(p) for p in (ROOT / "chapters").glob("*.ipynb")):
         assert "No chapter declares assumptions yet." in overview

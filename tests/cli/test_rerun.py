@@ -13,7 +13,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from claimcheck.build import published_files as rerun_ext
+from claimcheck.build import published_files
 from claimcheck.cli import glue_changes, rerun
 from claimcheck.data import parameters as declared
 from conftest import ROOT
@@ -119,12 +119,12 @@ def test_a_failing_run_leaves_nothing_behind(tmp_path):
 def test_rerun_from_the_published_source_archive(tmp_path):
     """The archive the book publishes is unpacked in a fresh folder, and `make rerun` there
     (with this environment, whose `make env` has been done) prints the changed values."""
-    archive = tmp_path / rerun_ext.SOURCE_ARCHIVE
-    written, message = rerun_ext.make_source_archive(ROOT, archive)
+    archive = tmp_path / published_files.SOURCE_ARCHIVE
+    written, message = published_files.make_source_archive(ROOT, archive)
     assert written, message
     with tarfile.open(archive) as packed:
         packed.extractall(tmp_path, filter="data")
-    book = tmp_path / rerun_ext.ARCHIVE_FOLDER
+    book = tmp_path / published_files.ARCHIVE_FOLDER
     chapter = FIXTURE.relative_to(ROOT).as_posix()
     assert (book / chapter).is_file(), f"{chapter} is not committed, so it is not in the archive"
     venv = Path(sys.executable).parent.parent

@@ -27,7 +27,7 @@ BUILD_STATE_FILE = "claimcheck-build-state.json"
 
 def outdated_by_data(app, env, added, changed, removed):
     """``env-get-outdated``: the notebooks whose data changed (re-executed, so re-read too)."""
-    from claimcheck.build import invalidation as buildcache
+    from claimcheck.build import invalidation
     from claimcheck.data.problems import DataValidationError
 
     root = Path(app.srcdir)
@@ -37,7 +37,7 @@ def outdated_by_data(app, env, added, changed, removed):
     if not cache_dir.is_absolute():
         cache_dir = root / cache_dir
     try:
-        stale = buildcache.invalidate(root, cache_dir)
+        stale = invalidation.invalidate(root, cache_dir)
     except DataValidationError as err:  # an unreadable descriptor (the validation extension names it first)
         raise BookInputError(str(err)) from None
     docnames = [key.removesuffix(".ipynb") for key in stale]

@@ -1,4 +1,4 @@
-/* The book's reader script (claimcheck.reader_ext).
+/* The book's reader script (claimcheck.build.reader).
  *
  * 1. Sidebar toggles. pydata-sphinx-theme 0.17 and sphinx-book-theme 1.3 bind their handlers to
  *    the first ".primary-toggle" / ".secondary-toggle" in the page, a hidden button in the theme's
