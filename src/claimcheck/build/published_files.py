@@ -8,12 +8,11 @@ archive is made and the build log says why: an archive of loose files could not 
 commit. A build with uncommitted changes says that the archive holds the commit, not them.
 
 Published addresses live here, in one place; the data appendix links files with
-:func:`published_link`.
+:func:`claimcheck.present.links.published_link`.
 """
 
 from __future__ import annotations
 
-import html
 import os
 import shutil
 import subprocess
@@ -24,15 +23,6 @@ SOURCE_ARCHIVE = "claimcheck-source.tar.gz"
 ARCHIVE_FOLDER = "claimcheck-book"
 PUBLISHED_FILES = ("references.bib", "LICENSE", "LICENSE-TEXT.md", "CITATION.cff")
 _ARCHIVE_STAMP = "claimcheck-source-archive.commit"
-
-
-def published_link(path: str, depth: int = 1):
-    """An HTML link to a published file (``data/mtl.csv``) from a page ``depth`` folders deep, as
-    ``markupsafe.Markup`` (both parts escaped), so the escaping tables keep it as a link."""
-    from markupsafe import Markup
-
-    href = "../" * depth + path
-    return Markup(f'<a href="{html.escape(href, quote=True)}">{html.escape(path)}</a>')
 
 
 # --- the source archive ----------------------------------------------------------------------

@@ -23,7 +23,6 @@ from claimcheck.build.published_files import (
     ARCHIVE_FOLDER,
     PUBLISHED_DATA,
     SOURCE_ARCHIVE,
-    published_link,  # noqa: F401 (the data appendix imports it from here)
 )
 
 SETUP_COMMANDS = (f"tar -xzf {SOURCE_ARCHIVE} && cd {ARCHIVE_FOLDER}", "make env")

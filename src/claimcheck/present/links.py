@@ -36,3 +36,11 @@ def link(url, text=None):
     if target is None:
         return escape("" if shown is None else str(shown))
     return Markup('<a href="{}">{}</a>').format(target, "" if shown is None else str(shown))
+
+
+def published_link(path: str, depth: int = 1):
+    """A link to a file the book publishes beside its pages (``data/mtl.csv``), relative to a page
+    ``depth`` folders deep; escaped like :func:`link`, for the escaping tables."""
+    from markupsafe import Markup
+
+    return Markup('<a href="{}">{}</a>').format("../" * depth + path, path)
