@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import pytest
 from sphinx_fakes import build_tiny, fake_app
 
-from claimcheck.build import input_checks
+from claimcheck.build import input_checks, validation
 from conftest import ROOT
 
 
@@ -37,9 +37,9 @@ def test_a_file_the_descriptor_does_not_list_stops_the_build(tmp_path):
     shutil.copytree(ROOT / "data", tmp_path / "src" / "data")
     (tmp_path / "src" / "data" / "stray.csv").write_text("a\n1\n")
     with pytest.raises(input_checks.BookInputError, match="stray.csv"):
-        input_checks.check_data_layout(app, app.config)
+        validation.validate_data(app, app.config)  # the layout check lives in the validation extension
     (tmp_path / "src" / "data" / "stray.csv").unlink()
-    input_checks.check_data_layout(app, app.config)  # the real layout passes
+    validation.validate_data(app, app.config)  # the real layout passes
 
 
 def test_the_message_is_printed_once_then_points_back():

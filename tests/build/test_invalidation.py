@@ -187,7 +187,7 @@ def test_the_loader_and_the_build_agree_on_a_descriptor_entry(book, monkeypatch)
 
 
 def test_the_register_depends_on_every_estimates_file(book, monkeypatch, tmp_path):
-    from claimcheck.present.register import source_tiers
+    from claimcheck.data.register import source_tiers
 
     target = tmp_path / "reads.jsonl"
     monkeypatch.setenv(manifest.ENV_VAR, str(target))
