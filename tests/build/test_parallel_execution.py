@@ -15,5 +15,5 @@ def test_setup_connects_preexecution_and_its_setting():
     metadata = parallel_execution.setup(app)
     assert connected == [("env-before-read-docs", preexecute.start), ("source-read", preexecute.collect),
                          ("build-finished", preexecute.finish)]
-    assert values == {"claimcheck_execution_workers": 0}
+    assert values == {"claimcheck_execution_workers": 0, "claimcheck_warm_kernels": True}
     assert metadata == {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -6,6 +6,7 @@ self_contained, mathml, asset_timing, register_export, register_directive, cite_
 rerun_page, published_files, reader, glossary_links, paper_edition, page_meta.
 Machinery: overrides (every override of another package's internals, version-guarded),
 invalidation (data-aware cache invalidation), preexecute (parallel notebook execution) with mystnb_internals (its version-guarded
-calls into myst-nb and jupyter-cache),
+calls into myst-nb and jupyter-cache) and warm_kernels (kernels forked from kernel_zygote, a process
+that imported the scientific stack once),
 nbval_figures (a pytest plugin).
 """

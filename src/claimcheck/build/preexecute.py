@@ -1,36 +1,24 @@
 """Execute the book's stale notebooks in parallel, before Sphinx reads them.
 
-myst-nb (in ``execute_notebooks: cache`` mode) executes a notebook when Sphinx reads it, one
-after the other, each in its own kernel. Most of a notebook's time is spent starting the kernel,
-importing pandas, statsmodels and matplotlib, and fitting models: work that runs in the kernel
-process, so several notebooks can run at once on a machine with several cores.
+myst-nb (``execute_notebooks: cache``) executes each notebook when Sphinx reads it, one after the
+other. Most of that time is kernel start, imports and model fits, which run in the kernel
+process, so several notebooks can run at once. Called by ``claimcheck.build.parallel_execution``:
 
-This module is called by the book's Sphinx extension ``claimcheck.build.parallel_execution``:
+* ``env-before-read-docs``: every notebook about to be read with no record in the jupyter-cache
+  starts executing in a worker thread (one kernel per core), as myst-nb would run it (working
+  directory, timeout, error policy, myst-nb's own reader); Markdown pages move to the front of
+  the reading order. Each kernel gets a read manifest (``invalidation.begin_manifest``) and is
+  forked from a warm process when possible (``claimcheck.build.warm_kernels``).
+* ``source-read``: when Sphinx reaches such a notebook, its result is stored in the jupyter-cache
+  under the record myst-nb would use; myst-nb then renders it ("Using cached notebook").
 
-* ``env-before-read-docs``: for every notebook Sphinx is about to read that has no matching
-  record in the jupyter-cache, start its execution in a worker thread (one kernel per worker,
-  as many workers as cores), exactly as myst-nb would run it (same working directory, timeout
-  and error policy, the notebook read by myst-nb's own reader), and move Markdown pages to the
-  front of the reading order so Sphinx reads them while the kernels run. Each kernel is started
-  with a read manifest (``claimcheck.build.invalidation.begin_manifest``), in which the loader
-  records what the notebook read; the next build re-executes it when one of those files changes.
-* ``source-read``: when Sphinx reaches such a notebook, wait for its execution and store the
-  result in the jupyter-cache under the same project record myst-nb would have used. myst-nb
-  then finds the cached outputs and renders them ("Using cached notebook").
-
-A notebook whose execution fails (an error, a timeout, a kernel that died) stops the build with
-one message naming the notebook and the cell that was running, and its error; it is not cached
-and not executed a second time (myst-nb would otherwise run it again, doubling a timeout and
-printing every error twice).
-
-The private parts of myst-nb and jupyter-cache this needs are in ``claimcheck.build.mystnb_internals``,
-guarded by the versions they were written for. ``CLAIMCHECK_EXECUTION_WORKERS=1`` (or
-``claimcheck_execution_workers = 1`` in the Sphinx config) runs one notebook at a time. Under
-``sphinx-build -j`` Sphinx reads in parallel processes and myst-nb executes; those executions
-(like those of text notebooks and ``run_in_temp``, also left to myst-nb) record no manifest, so
-the next build executes them again.
+A failed execution (an error, a timeout, a dead kernel) stops the build with one message naming
+the notebook and the running cell, and is not run a second time by myst-nb.
+Private parts of myst-nb and jupyter-cache are in ``claimcheck.build.mystnb_internals``, version-
+guarded. ``CLAIMCHECK_EXECUTION_WORKERS=1`` (or ``claimcheck_execution_workers = 1``) runs one
+notebook at a time. Under ``sphinx-build -j`` myst-nb executes; those executions (like text
+notebooks and ``run_in_temp``) record no manifest, so the next build executes them again.
 """
-
 from __future__ import annotations
 
 import json
@@ -40,7 +28,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from claimcheck.build import invalidation, mystnb_internals
+from claimcheck.build import invalidation, mystnb_internals, warm_kernels
 
 TIMINGS_FILE = "execution-times.json"
 
@@ -60,6 +48,7 @@ class _State:
     jobs: dict[str, _Job] = field(default_factory=dict)
     pool: ThreadPoolExecutor | None = None
     cache_dir: Path | None = None
+    warm: object | None = None  # a claimcheck.build.warm_kernels.WarmKernels while notebooks run
 
 
 def _workers(app) -> int:
@@ -95,8 +84,9 @@ class _Outcome:
     seconds: float = 0.0
 
 
-def execute(notebook, cwd: str, nb_config, kernel_env: dict[str, str]) -> _Outcome:
-    """Run ``notebook`` in place as myst-nb's cache mode would, in a kernel started with ``kernel_env``."""
+def execute(notebook, cwd: str, nb_config, kernel_env: dict[str, str], kernel_manager_class=None) -> _Outcome:
+    """Run ``notebook`` in place as myst-nb's cache mode would, in a kernel started with ``kernel_env``
+    (by ``kernel_manager_class``, jupyter_client's own when None)."""
     from nbclient import NotebookClient
 
     timeout, allow_errors = nb_config.execution_timeout, nb_config.execution_allow_errors
@@ -109,7 +99,8 @@ def execute(notebook, cwd: str, nb_config, kernel_env: dict[str, str]) -> _Outco
     client = NotebookClient(notebook, timeout=overrides.get("timeout", timeout),
                             allow_errors=overrides.get("allow_errors", allow_errors),
                             record_timing=False,  # as myst-nb: timings in cell metadata would change the cache key
-                            resources={"metadata": {"path": cwd}}, on_cell_start=on_cell_start)
+                            resources={"metadata": {"path": cwd}}, on_cell_start=on_cell_start,
+                            **({"kernel_manager_class": kernel_manager_class} if kernel_manager_class else {}))
     started = time.perf_counter()
     try:
         client.execute(env=kernel_env)  # passed on to the kernel manager's start_kernel
@@ -195,12 +186,16 @@ def start(app, env, docnames: list[str]) -> None:
     workers = min(_workers(app), len(candidates))
     state.pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="claimcheck-nb")
     package = invalidation.package_fingerprint()
+    manager_class = None
+    if warm_kernels.wanted(getattr(app.config, "claimcheck_warm_kernels", True)):
+        state.warm = warm_kernels.WarmKernels()
+        manager_class = state.warm.manager_class
     for docname, path, notebook, config in candidates:
         logger.info(f"{path}: Executing notebook using local CWD ({workers} in parallel) [claimcheck]")
         key = path.relative_to(app.srcdir).as_posix() if path.is_relative_to(app.srcdir) else path.as_posix()
         job = _Job(docname, path, key, notebook)
         kernel_env = invalidation.begin_manifest(state.cache_dir, key, package)
-        job.future = state.pool.submit(execute, notebook, str(path.parent), config, kernel_env)
+        job.future = state.pool.submit(execute, notebook, str(path.parent), config, kernel_env, manager_class)
         state.jobs[docname] = job
     # Read Markdown pages (and cached notebooks) first, then the executing notebooks in the
     # order they were started, so Sphinx waits as little as possible.
@@ -220,6 +215,9 @@ def collect(app, docname: str, source: list[str]) -> None:
 
     outcome = job.future.result()
     job.done = True
+    if state.warm is not None and all(j.done for j in state.jobs.values()):
+        state.warm.stop()  # every kernel has ended: free the zygote's memory now
+        state.warm = None
     if outcome.error is not None:
         invalidation.discard_manifest(state.cache_dir, job.key)
         message = failure_message(job.key, job.notebook, outcome)
@@ -247,3 +245,6 @@ def finish(app, exception) -> None:
             if job.future and not job.done:
                 job.future.cancel()
         state.pool.shutdown(wait=True)
+    if state and state.warm is not None:
+        state.warm.stop()
+        state.warm = None
