@@ -5,6 +5,7 @@ not outlive its launcher."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import signal
@@ -16,6 +17,7 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
+from nbclient.exceptions import DeadKernelError
 from nbformat.v4 import new_code_cell, new_notebook
 
 from claimcheck.build import kernel_zygote, warm_kernels
@@ -149,31 +151,46 @@ def test_another_environment_runs_in_a_fresh_kernel(zygote, tmp_path):
 
 
 @pytest.mark.slow
+def test_a_kernel_that_dies_is_reported_as_dead(zygote, tmp_path):
+    """nbclient notices a dead kernel by polling its process, here the launcher: it must end too."""
+    cells = ["x = 1", "import os, signal\nos.kill(os.getpid(), signal.SIGKILL)"]
+    started = time.monotonic()
+    with pytest.raises(DeadKernelError):
+        run(cells, tmp_path, environment(), zygote.manager_class)
+    assert time.monotonic() - started < 30
+
+
+@pytest.mark.slow
 def test_a_killed_launcher_takes_its_kernel_with_it(zygote, tmp_path):
-    manager = zygote.manager_class(kernel_name="python3")
-    manager.start_kernel(cwd=str(tmp_path), env=environment())
-    client = manager.client()
-    client.start_channels()
-    client.wait_for_ready(timeout=60)
-    client.execute("import os; print(os.getpid())")
-    pid = None
-    while pid is None:
-        message = client.get_iopub_msg(timeout=30)
-        if message["msg_type"] == "stream":
-            pid = int(message["content"]["text"])
-    client.stop_channels()
-    launcher = manager.provisioner.process.pid
-    assert pid != launcher
-    os.kill(launcher, signal.SIGKILL)
-    manager.provisioner.process.wait()
+    async def scenario() -> tuple[int, int]:
+        manager = zygote.manager_class(kernel_name="python3")
+        await manager.start_kernel(cwd=str(tmp_path), env=environment())
+        client = manager.client()
+        client.start_channels()
+        await client.wait_for_ready(timeout=60)
+        client.execute("import os; print(os.getpid())")
+        pid = None
+        while pid is None:
+            message = await client.get_iopub_msg(timeout=30)
+            if message["msg_type"] == "stream":
+                pid = int(message["content"]["text"])
+        client.stop_channels()
+        launcher = manager.provisioner.process
+        os.kill(launcher.pid, signal.SIGKILL)
+        launcher.wait()
+        await manager.cleanup_resources()
+        return pid, launcher.pid
+
+    pid, launcher = asyncio.run(scenario())
+    assert pid != launcher, "the kernel was not forked"
     deadline = time.monotonic() + 10
-    while time.monotonic() < deadline and Path(f"/proc/{pid}").exists() and "Z" not in _state(pid):
+    while time.monotonic() < deadline and "Z" not in _state(pid):
         time.sleep(0.05)
-    assert not Path(f"/proc/{pid}").exists() or "Z" in _state(pid), "the kernel outlived its launcher"
-    manager.cleanup_resources()
+    assert "Z" in _state(pid), "the kernel outlived its launcher"
 
 
 def _state(pid: int) -> str:
+    """The process state letter; "Z" also for a process that is gone."""
     try:
         return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
     except (OSError, IndexError):

@@ -85,10 +85,10 @@ def interpreter_options(kernel_name: str) -> list[str]:
 
 
 def _manager_class(address: str, zygote_pid: int):
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
 
-    class ZygoteKernelManager(KernelManager):
-        """jupyter_client's manager; only the kernel's command line goes through the zygote."""
+    class ZygoteKernelManager(AsyncKernelManager):
+        """nbclient's default manager (asynchronous); only the kernel's command line goes through the zygote."""
 
         def format_kernel_cmd(self, extra_arguments=None):
             command = super().format_kernel_cmd(extra_arguments)
