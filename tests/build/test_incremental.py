@@ -65,7 +65,6 @@ def test_data_changes_mark_their_notebooks_outdated(tmp_path, monkeypatch):
     app = fake_app(tmp_path)
     (Path(app.srcdir) / "data").mkdir()
     (Path(app.srcdir) / "data" / "datapackage.yaml").write_text("resources: []\n")
-    app.config = SimpleNamespace(nb_execution_cache_path="_build/.jupyter_cache")
     seen = {}
 
     def invalidate(root, cache_dir):
@@ -73,9 +72,24 @@ def test_data_changes_mark_their_notebooks_outdated(tmp_path, monkeypatch):
         return ["chapters/a.ipynb", "chapters/b.ipynb", "chapters/gone.ipynb"]
 
     monkeypatch.setattr(invalidation, "invalidate", invalidate)
-    env = SimpleNamespace(found_docs=DOCS)
+    # A relative cache path is where myst-nb opens it: from the working directory, which here is
+    # not the source folder (as for `jupyter-book build path/to/book`).
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    env = SimpleNamespace(found_docs=DOCS, mystnb_config=SimpleNamespace(execution_cache_path="_build/.jupyter_cache"))
     assert incremental.outdated_by_data(app, env, set(), {"chapters/b"}, set()) == ["chapters/a"]
-    assert seen["args"] == (Path(app.srcdir), Path(app.srcdir) / "_build/.jupyter_cache")
+    assert seen["args"] == (Path(app.srcdir), elsewhere / "_build" / ".jupyter_cache")
+
+
+def test_without_myst_nb_no_notebook_is_outdated_by_data(tmp_path, monkeypatch):
+    from claimcheck.build import invalidation
+
+    app = fake_app(tmp_path)
+    (Path(app.srcdir) / "data").mkdir()
+    (Path(app.srcdir) / "data" / "datapackage.yaml").write_text("resources: []\n")
+    monkeypatch.setattr(invalidation, "invalidate", lambda root, cache_dir: ["chapters/a.ipynb"])
+    assert incremental.outdated_by_data(app, SimpleNamespace(found_docs=DOCS), set(), set(), set()) == []
 
 
 def test_a_package_change_is_an_env_rebuild(tmp_path):

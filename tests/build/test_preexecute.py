@@ -92,13 +92,16 @@ def runs(book: Path, name: str) -> int:
 
 
 @pytest.mark.slow
-def test_two_notebooks_each_execute_once_and_record_what_they_read(tmp_path):
+def test_two_notebooks_each_execute_once_and_record_what_they_read(tmp_path, monkeypatch):
     book = tiny_book(tmp_path / "book", {"reads_mtl": ['from claimcheck import load\nprint(len(load("mtl")))'],
                                          "reads_nothing": ["print(6 * 7)"]})
+    # The book's relative cache path is opened by myst-nb from the working directory: build from
+    # another folder, so a cache filled anywhere else (the source folder, say) is not found.
+    monkeypatch.chdir(tmp_path)
     log = build(book)
     assert runs(book, "reads_mtl") == 1 and runs(book, "reads_nothing") == 1, log
     assert "[claimcheck]" in log  # executed here (in parallel), not by myst-nb
-    cache = book / "_build" / ".jupyter_cache"
+    cache = tmp_path / "_build" / ".jupyter_cache"
     for name in ("reads_mtl", "reads_nothing"):  # stored under the key myst-nb looks up
         get_cache(cache).match_cache_notebook(nbformat.read(book / f"{name}.ipynb", as_version=4))
     records = manifest.read(invalidation.manifest_path(cache, "reads_mtl.ipynb"))
@@ -113,8 +116,9 @@ def test_two_notebooks_each_execute_once_and_record_what_they_read(tmp_path):
 
 
 @pytest.mark.slow
-def test_a_failing_cell_is_named_by_file_and_cell_and_runs_once(tmp_path):
+def test_a_failing_cell_is_named_by_file_and_cell_and_runs_once(tmp_path, monkeypatch):
     book = tiny_book(tmp_path / "book", {"fails": ["x = 1", "raise ValueError('deliberately broken')"]})
+    monkeypatch.chdir(book)  # the relative cache path is taken from here (by myst-nb and by us)
     with pytest.raises(Exception) as caught:
         build(book)
     message = str(caught.value)

@@ -19,7 +19,7 @@ import hashlib
 import json
 from pathlib import Path
 
-from claimcheck.build import overrides
+from claimcheck.build import mystnb_internals, overrides
 from claimcheck.build.input_checks import BookInputError
 
 BUILD_STATE_FILE = "claimcheck-build-state.json"
@@ -33,9 +33,9 @@ def outdated_by_data(app, env, added, changed, removed):
     root = Path(app.srcdir)
     if not (root / "data" / "datapackage.yaml").is_file():
         return []
-    cache_dir = Path(app.config.nb_execution_cache_path or "_build/.jupyter_cache")
-    if not cache_dir.is_absolute():
-        cache_dir = root / cache_dir
+    if mystnb_internals.config(env) is None:
+        return []  # no myst-nb, no execution cache to invalidate
+    cache_dir = mystnb_internals.cache_dir(env)  # where myst-nb looks, which pre-execution fills
     try:
         stale = invalidation.invalidate(root, cache_dir)
     except DataValidationError as err:  # an unreadable descriptor (the validation extension names it first)

@@ -75,6 +75,13 @@ def cache_path(env) -> str:
     return env.mystnb_config.execution_cache_path or ".jupyter_cache"
 
 
+def cache_dir(env) -> Path:
+    """The jupyter-cache folder myst-nb's cache mode opens, as an absolute path. myst-nb passes the
+    configured path to ``get_cache`` as it is, so a relative one (Jupyter Book's ``execute.cache``,
+    ``nb_execution_cache_path``) is taken from the working directory, not the source folder."""
+    return Path(cache_path(env)).resolve()
+
+
 def read_notebook(env, path: Path, text: str):
     """The notebook as myst-nb will read it, and myst-nb's configuration for it; ``(None, None)``
     for a text notebook (MyST/jupytext) or bad ``mystnb`` metadata, both left to myst-nb."""

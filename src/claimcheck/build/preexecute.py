@@ -58,11 +58,6 @@ def _workers(app) -> int:
     return max(1, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1))
 
 
-def _cache_dir(app) -> Path:
-    path = Path(mystnb_internals.cache_path(app.env))
-    return path if path.is_absolute() else Path(app.srcdir) / path
-
-
 def _read_timings(cache_dir: Path) -> dict[str, float]:
     try:
         return json.loads((cache_dir / TIMINGS_FILE).read_text())
@@ -167,7 +162,7 @@ def start(app, env, docnames: list[str]) -> None:
     mystnb_internals.check_versions()
     from jupyter_cache import get_cache
 
-    state.cache_dir = _cache_dir(app)
+    state.cache_dir = mystnb_internals.cache_dir(env)
     candidates = _candidates(app, env, docnames, get_cache(state.cache_dir))
     if not candidates:
         return  # (one notebook runs here too, so its failure is reported the same way)
