@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -84,6 +85,23 @@ def run_build(book_dir: Path, low_priority: bool = False,
         command = ["nice", "-n", str(niceness), *command]
     return subprocess.run(command, cwd=book_dir, env=dict(os.environ), capture_output=True, text=True,
                           errors="replace")
+
+
+# What a failed build's log says first about the cause: a failing cell or kernel, a warning
+# under -W, an extension's refusal. A traceback's tail alone ("reported above") names none of them.
+_CAUSE = re.compile(r"Notebook execution failed|ERROR|WARNING|Exception occurred|Traceback", re.MULTILINE)
+
+
+def build_failure(output: str, tail: int = 3000) -> str:
+    """A failed build's log for an assertion message: from its first reported cause (up to 60
+    lines), then its last ``tail`` characters."""
+    text = output or ""
+    match = _CAUSE.search(text)
+    head = ""
+    if match and match.start() < len(text) - tail:
+        start = text.rfind("\n", 0, match.start()) + 1
+        head = "\n".join(text[start:].splitlines()[:60]) + "\n[...]\n"
+    return head + text[-tail:]
 
 
 def source_files(root: Path = ROOT) -> list[str]:
@@ -291,7 +309,7 @@ def built_book(request, _background_builds) -> Path:
     """
     result = run_build(ROOT)
     if result.returncode != 0:
-        pytest.fail(f"strict book build failed:\n{result.stdout[-6000:]}\n{result.stderr[-6000:]}")
+        pytest.fail(f"strict book build failed:\n{build_failure(result.stdout, 6000)}\n{result.stderr[-6000:]}")
     wanted = {f for item in request.session.items for f in getattr(item, "fixturenames", ())}
     for name in BACKGROUND_FIXTURES:
         if name in wanted:

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from conftest import ROOT, early_result, run_build
+from conftest import ROOT, build_failure, early_result, run_build
 
 pytestmark = pytest.mark.build
 
@@ -124,7 +124,7 @@ def _warning_lines(result, *needles: str) -> list[str]:
 
 def test_mini_book_with_the_real_config_builds(mini_builds):
     result = mini_builds["data_change"]["first"]
-    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert result.returncode == 0, build_failure(result.stdout) + result.stderr[-3000:]
     assert "siddarth2018sedentary" not in "".join(_warning_lines(result))
 
 
@@ -154,12 +154,12 @@ def test_editing_a_data_file_re_executes_only_its_readers(mini_builds):
     and only that notebook is executed again."""
     builds = mini_builds["data_change"]
     first = builds["first"]
-    assert first.returncode == 0, first.stdout[-3000:] + first.stderr[-3000:]
+    assert first.returncode == 0, build_failure(first.stdout) + first.stderr[-3000:]
     assert "rows: 699" in builds["page_before"]
     assert "Executing notebook" not in builds["unchanged"].stdout
     assert builds["rehashed"] == ["today_trial"]
     after = builds["after"]
-    assert after.returncode == 0, after.stdout[-3000:]
+    assert after.returncode == 0, build_failure(after.stdout)
     assert "rows: 698" in builds["page_after"]
     executed = [line for line in after.stdout.splitlines() if "Executing notebook" in line]
     assert len(executed) == 1 and "page.ipynb" in executed[0], executed

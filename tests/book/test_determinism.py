@@ -16,7 +16,7 @@ import nbformat
 import pytest
 
 from claimcheck.build.rerun_page import SOURCE_ARCHIVE
-from conftest import ROOT
+from conftest import ROOT, build_failure
 
 pytestmark = pytest.mark.build
 
@@ -102,7 +102,7 @@ def first_difference(a: Path, b: Path, context: int = 2) -> str:
 
 def test_two_clean_builds_give_identical_html(built_book, second_clean_build):
     returncode, log, second = second_clean_build
-    assert returncode == 0, f"second clean build failed:\n{log[-5000:]}"
+    assert returncode == 0, f"second clean build failed:\n{build_failure(log, 5000)}"
     notebooks = sorted(p.name for p in (ROOT / "chapters").glob("*.ipynb"))
     executed = {name for name in notebooks if re.search(rf"{re.escape(name)}: Executing notebook", log)}
     assert executed == set(notebooks), f"the second build did not execute {sorted(set(notebooks) - executed)}"
