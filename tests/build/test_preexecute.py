@@ -145,3 +145,23 @@ def test_a_kernel_started_without_the_variable_writes_nothing(tmp_path):
     outcome = preexecute.execute(notebook, str(book), Config, env)
     assert outcome.error is None and outcome.seconds > 0
     assert not list(tmp_path.rglob("*.jsonl*"))
+
+
+def test_late_outputs_are_waited_for_and_a_lost_one_fails(tmp_path, monkeypatch):
+    """nbclient's default drops a cell's outputs that arrive 4 s after its reply (a busy
+    machine); pre-execution waits as long as a cell may run, and a loss is an error."""
+    import nbclient
+
+    seen = {}
+
+    def record(self, **kwargs):
+        seen.update(iopub_timeout=self.iopub_timeout, raise_on_iopub_timeout=self.raise_on_iopub_timeout)
+
+    monkeypatch.setattr(nbclient.NotebookClient, "execute", record)
+
+    class Config:
+        execution_timeout, execution_allow_errors = 180, False
+
+    outcome = preexecute.execute(new_notebook(cells=[new_code_cell("1")], metadata=KERNEL), str(tmp_path), Config, {})
+    assert outcome.error is None
+    assert seen == {"iopub_timeout": 180, "raise_on_iopub_timeout": True}
