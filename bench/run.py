@@ -5,7 +5,8 @@
     .venv/bin/python bench/run.py --runs 5 --skip tests
 
 Everything runs in a scratch copy of the sources (tracked and new files, as `git ls-files`
-lists them), so the working tree and its _build/ are left alone. The environment (.venv) must
+lists them), made a git checkout of one commit with the seed post beside it, as a fresh clone
+is, so the working tree and its _build/ are left alone. The environment (.venv) must
 already be installed (`make env`). Measured, each several times:
 
 * clean build: empty _build/, every notebook executed, HTML written (`make book` on a fresh clone);
@@ -68,6 +69,28 @@ def copy_sources(target: Path) -> Path:
         (target / name).parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(ROOT / name, target / name)
     return target
+
+
+GIT = ["git", "-c", "user.name=bench", "-c", "user.email=bench@localhost", "-c", "commit.gpgsign=false"]
+
+
+def as_fresh_clone(book: Path) -> None:
+    """Make the scratch copy what the suite sees in a fresh clone: a git checkout of one commit
+    (the book ships the source archive of its commit; outside a checkout it ships none and says
+    why, and the re-run test from that archive cannot pass), with the seed post beside it."""
+    for command in (["init", "-q"], ["add", "-A"], ["commit", "-q", "-m", "bench: the working tree"]):
+        subprocess.run([*GIT, *command], cwd=book, check=True, capture_output=True)
+    seed = ROOT.parent / "shared" / "seed" / "post.txt"
+    if seed.is_file():
+        (book.parent / "shared" / "seed").mkdir(parents=True, exist_ok=True)
+        shutil.copy2(seed, book.parent / "shared" / "seed" / "post.txt")
+
+
+def restore_fresh_clone(book: Path) -> None:
+    """Undo what the build measurements changed (a rewritten CSV, re-executed notebooks) and
+    empty _build/, so each suite run starts as on a fresh clone."""
+    subprocess.run([*GIT, "reset", "-q", "--hard"], cwd=book, check=True, capture_output=True)
+    subprocess.run([*GIT, "clean", "-fdqx"], cwd=book, check=True, capture_output=True)
 
 
 def _children_cpu() -> float:
@@ -234,9 +257,10 @@ def main(argv=None) -> int:
 
     try:
         book = copy_sources(scratch / "book")
+        as_fresh_clone(book)
         readers: list[str] = []
-        floor_config = sphinx_only_config(book)
         for run in range(1, args.runs + 1):
+            floor_config = sphinx_only_config(book)  # untracked: restore_fresh_clone removes it
             if "builds" not in args.skip:
                 shutil.rmtree(book / "_build", ignore_errors=True)
                 log = record(CLEAN, timed(BUILD, book))
@@ -274,7 +298,7 @@ def main(argv=None) -> int:
                     _, out, _ = timed([str(BIN / "python"), "-m", "claimcheck.cli.outputs", str(notebook)], book)
                     alone.setdefault(notebook.name, []).append(float(re.search(r"in ([\d.]+) s", out).group(1)))
             if "tests" not in args.skip:
-                shutil.rmtree(book / "_build", ignore_errors=True)
+                restore_fresh_clone(book)
                 axe = ROOT / ".venv" / "node" / "node_modules" / "axe-core" / "axe.min.js"
                 record(TESTS, timed([str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"], book,
                                     env={"CLAIMCHECK_AXE_JS": str(axe)}))
