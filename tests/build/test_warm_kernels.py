@@ -29,14 +29,14 @@ KERNEL = {"kernelspec": {"name": "python3", "display_name": "Python 3", "languag
 
 def request(env=None, argv=None, cwd="/") -> dict:
     return {"env": dict({"PATH": "/usr/bin", "HOME": "/root"}, **(env or {})), "cwd": cwd,
-            "argv": argv or [*INTERPRETER, "-m", "ipykernel_launcher", "-f", "/tmp/k.json"]}
+            "argv": argv or [*INTERPRETER, "-m", "ipykernel_launcher", "-f", "kernel-connection.json"]}
 
 
 ZYGOTE_ENV = {"PATH": "/usr/bin", "HOME": "/root"}
 
 
 def test_per_kernel_variables_do_not_prevent_a_fork():
-    per_kernel = {"CLAIMCHECK_READ_MANIFEST": "/tmp/m.jsonl", "JPY_PARENT_PID": "12", "JPY_SESSION_NAME": "x",
+    per_kernel = {"CLAIMCHECK_READ_MANIFEST": "reads.jsonl", "JPY_PARENT_PID": "12", "JPY_SESSION_NAME": "x",
                   "PYDEVD_DISABLE_FILE_VALIDATION": "1"}
     assert kernel_zygote.may_fork(ZYGOTE_ENV, INTERPRETER, request(per_kernel))
 
