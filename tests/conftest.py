@@ -190,14 +190,21 @@ def _replays_nbval(items) -> bool:
 def pytest_collection_modifyitems(session, config, items):
     """Mark slow tests; timed browser tests first (they time page loads, so nothing else should
     run beside them at normal priority: all other work meanwhile is background builds under
-    ``nice``), tests that wait for a background build last (to give it the most time), nbval's
-    cells among them when they replay the second clean build."""
+    ``nice``), tests that wait for background work last (to give it the most time): first those
+    of the early work (mini, hostile and failing books, tampered-notebook nbval runs), then the
+    second clean build's (nbval's cells among them when they replay it), then the PDF's.
+
+    So the tests that need nothing in the background (unit, data and kernel tests, about 90 s
+    in one process) run while the background builds do, on the core those leave, instead of
+    after them with the other core idle."""
     replay = _replays_nbval(items)
 
-    def late(item):  # the second clean build's tests (determinism, then nbval), then the PDF's
+    def late(item):
+        names = getattr(item, "fixturenames", ())
+        if set(names) & set(getattr(getattr(item, "module", None), "START_EARLY", {})):
+            return -1
         if replay and _is_nbval_cell(item) and (ROOT / "chapters") in item.path.parents:
             return 1  # after the determinism test, which reports a failed build first
-        names = getattr(item, "fixturenames", ())
         return next((2 * i for i, f in enumerate(BACKGROUND_FIXTURES) if f in names), None)
 
     for item in items:

@@ -3,8 +3,10 @@ outside the book's own files, alt text on every image, and no serious or critica
 problem found by axe-core; at phone width (390 px) no page scrolls sideways, and the claim
 register is a real table that keyboard and screen-reader users can move through.
 
-Each page is loaded once at desktop width (the findings are shared by several tests); axe runs
-in every page while the next ones load, so two cores share the work.
+Each page is loaded once at each width (the findings are shared by several tests). Those visits
+run side by side (Playwright's async API, in a browser of its own on a thread of its own): a page
+load or an axe run mostly waits on the browser, so one after the other they left both cores idle
+for most of their 50 s.
 
 Uses Debian's chromium (never a downloaded browser). On a reader's machine without it the tests
 are skipped with instructions; under CI (CI=true) a missing browser is a failure.
@@ -58,20 +60,20 @@ def server(built_book):
     httpd.shutdown()
 
 
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run",
+               # No host name resolves: a request outside the book fails at once (and is
+               # reported by the tests) instead of reaching the network.
+               "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"]
+
+
 @pytest.fixture(scope="module")
 def browser():
     executable = chromium_or_skip()
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=executable,
-            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run",
-                  # No host name resolves: a request outside the book fails at once (and is
-                  # reported by the tests) instead of reaching the network.
-                  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"],
-        )
+        browser = playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
         yield browser
         browser.close()
 
@@ -114,75 +116,127 @@ def open_page(context, url: str, origin: str):
     return page, errors, outside
 
 
-AXE_START = """() => {
-  window.__axeResult = null;
-  axe.run(document, {resultTypes: ['violations']})
-     .then(r => { window.__axeResult = r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
-                    nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})); })
-     .catch(e => { window.__axeResult = [{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}]; });
-}"""
+AXE_RUN = """() => axe.run(document, {resultTypes: ['violations']})
+  .then(r => r.violations.map(v => ({id: v.id, impact: v.impact, help: v.help,
+                                     nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))})))
+  .catch(e => [{id: 'axe-error', impact: 'critical', help: String(e), nodes: []}])"""
+AXE_TIMEOUT = 120  # seconds for one page's axe run
+PAGES_AT_ONCE = 4  # pages open at the same time (both widths together)
 
 
-def visit(context, url: str, origin: str, axe_js: Path | None = None) -> dict:
-    """Open one page; record what the tests check. With ``axe_js``, axe-core is started in the
-    page and left running: ``finish_axe`` collects its findings."""
-    page, errors, outside = open_page(context, url, origin)
-    page.wait_for_timeout(300)  # let deferred scripts (search, MathJax) make their requests
-    result = {
-        "title": page.title(),
-        "h1": page.locator("main h1, article h1").first.inner_text() if page.locator("main h1, article h1").count() else "",
-        "errors": list(errors),
-        "outside": list(outside),
-        "images_without_alt": page.eval_on_selector_all(
-            "img", "imgs => imgs.filter(i => !(i.getAttribute('alt') || '').trim()).map(i => i.src)"),
-        "images": page.eval_on_selector_all(
-            "main img, article img", "imgs => imgs.map(i => ({src: i.getAttribute('src') || '', alt: i.getAttribute('alt') || ''}))"),
-        "page": page,
-    }
-    if axe_js is not None:
-        page.add_script_tag(path=str(axe_js))
-        page.evaluate(AXE_START)
-    else:
-        result.pop("page").close()
-    return result
+def run_in_own_browser(work, executable: str):
+    """``await work(browser)`` in a Chromium of its own, driven by Playwright's async API on a
+    thread of its own (the sync API of this module's ``browser`` fixture owns the main thread's
+    event loop); returns its result or raises its exception."""
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    async def main():
+        async with async_playwright() as playwright:
+            browser = await playwright.chromium.launch(executable_path=executable, args=LAUNCH_ARGS)
+            try:
+                return await work(browser)
+            finally:
+                await browser.close()
+
+    outcome: dict = {}
+
+    def target():
+        try:
+            outcome["result"] = asyncio.run(main())
+        except BaseException as exc:  # re-raised on the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target, name="claimcheck-pages")
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
 
 
-def finish_axe(result: dict) -> None:
-    page = result.pop("page")
+async def visit(context, url: str, origin: str, axe_js: Path | None) -> dict:
+    """Open one page and record what the tests check: title, first heading, console errors,
+    requests outside the book, images and their alt text, and (with ``axe_js``) axe's findings."""
+    import asyncio
+
+    page = await context.new_page()
+    errors, outside = [], []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+
+    def check(request):
+        parsed = urlparse(request.url)
+        if not (parsed.scheme in ("data", "blob", "about") or request.url.startswith(origin)):
+            outside.append(request.url)
+
+    page.on("request", check)
     try:
-        page.wait_for_function("() => window.__axeResult !== null", timeout=120_000, polling=200)
-        result["axe"] = page.evaluate("() => window.__axeResult")
-    finally:
-        page.close()
-
-
-def _reports(built_book, server, browser, viewport) -> dict[str, dict]:
-    axe_js = axe_or_skip()
-    context = fresh_state_context(browser, viewport)
-    reports, pending = {}, []
-    for relative in html_pages(built_book):
-        report = visit(context, f"{server}/{relative}", server, axe_js)
-        reports[relative] = report
+        await page.goto(url, wait_until="load")
+        await page.wait_for_timeout(300)  # let deferred scripts (search, MathJax) make their requests
+        heading = page.locator("main h1, article h1")
+        result = {
+            "title": await page.title(),
+            "h1": await heading.first.inner_text() if await heading.count() else "",
+            "errors": list(errors),
+            "outside": list(outside),
+            "images_without_alt": await page.eval_on_selector_all(
+                "img", "imgs => imgs.filter(i => !(i.getAttribute('alt') || '').trim()).map(i => i.src)"),
+            "images": await page.eval_on_selector_all(
+                "main img, article img", "imgs => imgs.map(i => ({src: i.getAttribute('src') || '', alt: i.getAttribute('alt') || ''}))"),
+        }
         if axe_js is not None:
-            pending.append(report)
-            if len(pending) > 2:  # at most three pages checked at once
-                finish_axe(pending.pop(0))
-    for report in pending:
-        finish_axe(report)
-    context.close()
-    return reports
+            await page.add_script_tag(path=str(axe_js))
+            result["axe"] = await asyncio.wait_for(page.evaluate(AXE_RUN), AXE_TIMEOUT)
+        return result
+    finally:
+        await page.close()
+
+
+def every_page_at(built_book: Path, server: str, viewports: dict[str, dict]) -> dict[str, dict[str, dict]]:
+    """{width name: {page: report}}: every page visited once at each width, PAGES_AT_ONCE at a
+    time. Each width has one context whose pages start as a first visit but share its HTTP cache."""
+    import asyncio
+
+    axe_js, pages = axe_or_skip(), html_pages(built_book)
+
+    async def work(browser):
+        contexts = {}
+        for name, viewport in viewports.items():
+            contexts[name] = await browser.new_context(viewport=viewport)
+            await contexts[name].add_init_script("try { localStorage.clear(); sessionStorage.clear(); } catch (e) {}")
+        gate = asyncio.Semaphore(PAGES_AT_ONCE)
+
+        async def one(name, relative):
+            async with gate:
+                return await visit(contexts[name], f"{server}/{relative}", server, axe_js)
+
+        jobs = [(name, relative) for relative in pages for name in viewports]
+        found = await asyncio.gather(*(one(name, relative) for name, relative in jobs))
+        reports = {name: {} for name in viewports}
+        for (name, relative), report in zip(jobs, found):
+            reports[name][relative] = report
+        return reports
+
+    return run_in_own_browser(work, chromium_or_skip())
 
 
 @pytest.fixture(scope="module")
-def desktop_reports(built_book, server, browser) -> dict[str, dict]:
-    """Every page visited once at desktop width; axe findings included when axe-core is installed."""
-    return _reports(built_book, server, browser, DESKTOP)
+def reports(built_book, server) -> dict[str, dict[str, dict]]:
+    """Every page at desktop width and at phone width (390 px, where the layout and the visible
+    controls differ); axe findings included when axe-core is installed."""
+    return every_page_at(built_book, server, {"desktop": DESKTOP, "phone": PHONE})
 
 
 @pytest.fixture(scope="module")
-def phone_reports(built_book, server, browser) -> dict[str, dict]:
-    """The same at phone width (390 px), where the layout and the visible controls differ."""
-    return _reports(built_book, server, browser, PHONE)
+def desktop_reports(reports) -> dict[str, dict]:
+    return reports["desktop"]
+
+
+@pytest.fixture(scope="module")
+def phone_reports(reports) -> dict[str, dict]:
+    return reports["phone"]
 
 
 WIDTHS = pytest.mark.parametrize("reports_at", ["desktop_reports", "phone_reports"], ids=["desktop", "phone"])

@@ -45,11 +45,14 @@ def test_every_claim_is_anchored_in_the_built_register(built_book, claims):
 
 
 def test_reviewed_claims_link_to_an_existing_section(built_book, claims):
+    ids_on = {}  # each page parsed once: 42 claims point into six pages
     for row in claims[claims["verdict"] != "pending"].itertuples():
         docname, target = register_data.evidence_docname(row.evidence_section)
         page = built_book / f"{docname}.html"
         assert page.is_file(), f"{row.claim_id}: {page.name} was not built"
-        assert target in element_ids(page), f"{row.claim_id}: no #{target} in {page.name}"
+        if page not in ids_on:
+            ids_on[page] = element_ids(page)
+        assert target in ids_on[page], f"{row.claim_id}: no #{target} in {page.name}"
 
 
 def test_published_json_matches_the_csv(built_book, claims, meta):
