@@ -173,6 +173,23 @@ def busy_fraction(seconds: float = 3.0) -> float | None:
     return 1 - (idle1 - idle0) / max(1, total1 - total0)
 
 
+def cpu_counters() -> dict[str, int] | None:
+    """CPU time since boot, in clock ticks over all cores (Linux /proc/stat): in all, idle
+    (with waiting for I/O), and stolen (time a virtual machine's hypervisor ran something else
+    while this machine had work: such a machine is slower than its idle figures say)."""
+    try:
+        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    except (OSError, ValueError):
+        return None
+    return {"total": sum(fields[:8]), "idle": fields[3] + fields[4], "steal": fields[7] if len(fields) > 7 else 0}
+
+
+def stolen_share(before: dict | None, after: dict | None) -> float | None:
+    if not before or not after or after["total"] <= before["total"]:
+        return None
+    return (after["steal"] - before["steal"]) / (after["total"] - before["total"])
+
+
 def other_processes(seconds: float = 3.0, top: int = 5) -> list[tuple[str, float]]:
     """The processes (not this one) that used the most CPU over a few seconds: (name, cores)."""
     def sample() -> dict[int, tuple[str, int]]:
@@ -236,6 +253,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(1))  # clean up the scratch copy when stopped
     state_before = machine_state()
+    counters_before = cpu_counters()
     if state_before["busy"] is not None and state_before["busy"] > 0.2:
         print(f"warning: the machine is busy before the runs ({describe_state(state_before)}); "
               "wall-clock times will be slower, CPU seconds less so", flush=True)
@@ -248,6 +266,7 @@ def main(argv=None) -> int:
     alone: dict[str, list[float]] = {}
     reexecuted: list[list[str]] = []
     executed_counts: list[int] = []
+    closing_lines: list[str] = []  # each suite run's last line ("N passed in S s")
     scratch = Path(tempfile.mkdtemp(prefix="claimcheck-bench-"))
 
     def record(name: str, measured: tuple[float, str, float]) -> str:
@@ -300,13 +319,18 @@ def main(argv=None) -> int:
             if "tests" not in args.skip:
                 restore_fresh_clone(book)
                 axe = ROOT / ".venv" / "node" / "node_modules" / "axe-core" / "axe.min.js"
-                record(TESTS, timed([str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"], book,
+                out = record(TESTS, timed([str(BIN / "python"), "-m", "pytest", "-q", "-p", "no:cacheprovider"], book,
                                     env={"CLAIMCHECK_AXE_JS": str(axe)}))
-                print(f"run {run}: test suite {times[TESTS][-1]:.1f} s ({cpu[TESTS][-1]:.1f} CPU s)", flush=True)
+                closing_lines.append(next((line.strip("= ") for line in reversed(out.splitlines())
+                                           if " passed" in line), "(no closing line)"))
+                print(f"run {run}: test suite {times[TESTS][-1]:.1f} s ({cpu[TESTS][-1]:.1f} CPU s): "
+                      f"{closing_lines[-1]}", flush=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
 
     args.state_before, args.state_after = state_before, machine_state()
+    args.stolen = stolen_share(counters_before, cpu_counters())
+    args.closing_lines = closing_lines
     args.executed_counts = executed_counts
     write_results(args, times, cpu, ratios, in_build, alone, reexecuted, readers)
     print(f"written {args.output}")
@@ -327,7 +351,10 @@ def write_results(args, times, cpu, ratios, in_build, alone, reexecuted, readers
         "sources, with the environment already installed.",
         "",
         f"How busy the machine was: before the runs, {describe_state(args.state_before)}; after them, "
-        f"{describe_state(args.state_after)}. Other work slows the wall-clock times; CPU seconds and "
+        f"{describe_state(args.state_after)}"
+        + (f"; over the runs the hypervisor took {args.stolen:.1%} of the CPU time (steal)"
+           if getattr(args, "stolen", None) is not None else "")
+        + ". Other work slows the wall-clock times; CPU seconds and "
         "the ratio to the floor (measured in the same run) are less sensitive to it.",
         "",
         "| Measurement | Wall clock, median (min–max) | CPU seconds, median (min–max) | Target | Met |",
@@ -359,6 +386,9 @@ def write_results(args, times, cpu, ratios, in_build, alone, reexecuted, readers
     if reexecuted:
         lines += ["", "Notebooks executed again after the data change, per run: "
                   + "; ".join(", ".join(r) or "none" for r in reexecuted) + "."]
+    if getattr(args, "closing_lines", None):
+        lines += ["", "The test suite's closing line, per run: "
+                  + "; ".join(f"\"{line}\"" for line in args.closing_lines) + "."]
     lines += ["", "## Notebook execution times", "",
               "Inside the clean build two notebooks run side by side (one kernel per core), so each "
               "takes longer than alone; the clean build's time is set by the longest chain.", "",
