@@ -30,6 +30,16 @@ BUILD_COMMAND = [str(BIN / "jupyter-book"), "build", "{book}", "-W", "-n", "--ke
 # work, a kernel's messages reached the executor after nbclient's 4 s output timeout and a
 # build lost a cell's glued values ("No key ... found in glue data").
 BACKGROUND_NICENESS = 10
+# The environment every build this suite starts runs in: os.environ as it was before any test
+# ran. Builds started from background threads run while in-process tests change os.environ
+# (monkeypatch: the read-manifest variable pointing into a test's temporary folder, the
+# warm-kernel switch, pytest's own PYTEST_CURRENT_TEST); a build must not take those over.
+SESSION_ENV = {name: value for name, value in os.environ.items() if name != "PYTEST_CURRENT_TEST"}
+
+
+def session_env(**extra: str) -> dict[str, str]:
+    """A copy of SESSION_ENV with ``extra`` set: the environment for a build or a subprocess."""
+    return dict(SESSION_ENV, **extra)
 
 
 @pytest.fixture(scope="session")
@@ -72,7 +82,7 @@ def start_build(book_dir: Path, log_path: Path | None = None, low_priority: bool
     # Its own process group (so it can be stopped with its kernels) but not its own session: a
     # new session would get its own scheduler autogroup on Linux, where `nice` has no effect.
     group = {"process_group": 0} if sys.version_info >= (3, 11) else {"preexec_fn": os.setpgrp}
-    return subprocess.Popen(command, cwd=book_dir, env=dict(os.environ, **(env or {})), stdout=output,
+    return subprocess.Popen(command, cwd=book_dir, env=session_env(**(env or {})), stdout=output,
                             stderr=subprocess.STDOUT if log_path else subprocess.PIPE,
                             text=True, errors="replace", **group)
 
@@ -83,7 +93,7 @@ def run_build(book_dir: Path, low_priority: bool = False,
     command = [part.replace("{book}", str(book_dir)) for part in BUILD_COMMAND]
     if low_priority and shutil.which("nice"):
         command = ["nice", "-n", str(niceness), *command]
-    return subprocess.run(command, cwd=book_dir, env=dict(os.environ), capture_output=True, text=True,
+    return subprocess.run(command, cwd=book_dir, env=session_env(), capture_output=True, text=True,
                           errors="replace")
 
 

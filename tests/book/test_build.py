@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -12,7 +13,8 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from conftest import ROOT, build_failure, early_result, run_build
+import conftest
+from conftest import ROOT, build_failure, early_result, run_build, start_build
 
 pytestmark = pytest.mark.build
 
@@ -21,6 +23,20 @@ def test_real_book_builds_strictly(built_book):
     assert (built_book / "index.html").is_file()
     for page in ("chapters/data.html",):
         assert (built_book / page).is_file(), page
+
+
+def test_builds_run_in_the_sessions_environment_not_the_running_tests(monkeypatch, tmp_path):
+    """Background builds start while in-process tests change os.environ (monkeypatch); each
+    build gets the environment the session started with, so none writes its reads into another
+    test's manifest or switches its kernels."""
+    probe = "import os, sys; print(os.environ.get('CLAIMCHECK_WARM_KERNELS'), os.environ.get('PYTEST_CURRENT_TEST'))"
+    monkeypatch.setattr(conftest, "BUILD_COMMAND", [sys.executable, "-c", probe, "{book}"])
+    monkeypatch.setenv("CLAIMCHECK_WARM_KERNELS", "a value no session starts with")
+    expected = f"{conftest.SESSION_ENV.get('CLAIMCHECK_WARM_KERNELS')} None"
+    assert run_build(tmp_path).stdout.strip() == expected
+    log = tmp_path / "build.log"
+    assert start_build(tmp_path, log).wait() == 0
+    assert log.read_text().strip() == expected
 
 
 def test_every_toc_file_became_a_page(built_book):

@@ -260,10 +260,23 @@ def test_killed_build_recovers_in_one_rebuild(released_book, hostile_book, hosti
     assert "the previous build did not finish" in result.stdout
     html = hostile_builds["book"] / "_build" / "html"
     files = _files(html)
-    assert files == complete_files
+    assert files == complete_files, _file_differences(complete_files, files, hostile_builds["hostile_html"], html)
     assert all(found == {"9.8.8"} for found in _cite_versions(html).values())
     search = (html / "searchindex.js").read_text()
     assert search.startswith("Search.setIndex(") and search.rstrip().endswith(")")
+
+
+def _file_differences(complete: list[str], rebuilt: list[str], complete_html: Path, rebuilt_html: Path) -> str:
+    """What differs between two books' file lists, and for each figure only one of them has,
+    the pages that show it (a figure's name is a hash of its bytes)."""
+    lines = []
+    for label, names, other, html in (("only in the complete build", complete, rebuilt, complete_html),
+                                      ("only in the rebuilt one", rebuilt, complete, rebuilt_html)):
+        for name in sorted(set(names) - set(other))[:6]:
+            shown_on = [page.relative_to(html).as_posix() for page in sorted(html.rglob("*.html"))
+                        if Path(name).name in page.read_text(encoding="utf-8", errors="replace")]
+            lines.append(f"{label}: {name} (shown on {shown_on or 'no page'})")
+    return "\n".join(lines)
 
 
 # --- failures, each in a one-page book --------------------------------------------------------

@@ -16,7 +16,7 @@ import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
 from claimcheck.present.glue import GLUE_SIGNIFICANT_DIGITS, portable
-from conftest import BACKGROUND_NICENESS, ROOT, early_result
+from conftest import BACKGROUND_NICENESS, ROOT, early_result, session_env
 
 SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
 
@@ -122,7 +122,7 @@ def start_early(folder) -> dict:
         [*nice, sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "--rootdir", str(folder),
          "--nbval", "--nbval-current-env", "--nbval-sanitize-with", str(SANITIZE),
          f"--junitxml={report}", *(f"{name}.ipynb" for name in cases)],
-        cwd=folder, capture_output=True, text=True, timeout=600,
+        cwd=folder, env=session_env(), capture_output=True, text=True, timeout=600,
     )
     ran = {name: 0 for name in cases}
     failed = {name: 0 for name in cases}
