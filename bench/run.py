@@ -158,30 +158,25 @@ def readers_of(book: Path, resource: str) -> list[str]:
                          manifest.read(invalidation.manifest_path(cache, f"chapters/{p.name}")) or []))
 
 
-def busy_fraction(seconds: float = 3.0) -> float | None:
-    """Share of CPU time the machine spent busy over a few seconds (Linux /proc/stat)."""
-    def sample():
-        fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-        return sum(fields), fields[3] + fields[4]  # total, idle + iowait
-
-    try:
-        total0, idle0 = sample()
-        time.sleep(seconds)
-        total1, idle1 = sample()
-    except (OSError, ValueError, IndexError):
-        return None
-    return 1 - (idle1 - idle0) / max(1, total1 - total0)
-
-
 def cpu_counters() -> dict[str, int] | None:
     """CPU time since boot, in clock ticks over all cores (Linux /proc/stat): in all, idle
     (with waiting for I/O), and stolen (time a virtual machine's hypervisor ran something else
     while this machine had work: such a machine is slower than its idle figures say)."""
     try:
         fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    except (OSError, ValueError):
+        return {"total": sum(fields[:8]), "idle": fields[3] + fields[4], "steal": fields[7] if len(fields) > 7 else 0}
+    except (OSError, ValueError, IndexError):
         return None
-    return {"total": sum(fields[:8]), "idle": fields[3] + fields[4], "steal": fields[7] if len(fields) > 7 else 0}
+
+
+def busy_fraction(seconds: float = 3.0) -> float | None:
+    """Share of CPU time the machine spent busy over a few seconds (Linux /proc/stat)."""
+    before = cpu_counters()
+    time.sleep(seconds)
+    after = cpu_counters()
+    if not before or not after:
+        return None
+    return 1 - (after["idle"] - before["idle"]) / max(1, after["total"] - before["total"])
 
 
 def stolen_share(before: dict | None, after: dict | None) -> float | None:

@@ -91,17 +91,20 @@ def axe_or_skip() -> Path | None:
     return None
 
 
+FIRST_VISIT_STATE = "try { localStorage.clear(); sessionStorage.clear(); } catch (e) {}"  # before any page script
+
+
 def fresh_state_context(browser, viewport: dict = DESKTOP):
     """A browser context whose pages all start as a first visit (storage emptied before any page
     script runs) but share the HTTP cache, so the book's scripts and fonts load once."""
     context = browser.new_context(viewport=viewport)
-    context.add_init_script("try { localStorage.clear(); sessionStorage.clear(); } catch (e) {}")
+    context.add_init_script(FIRST_VISIT_STATE)
     return context
 
 
-def open_page(context, url: str, origin: str):
-    """A new page that records console errors and every request outside the book."""
-    page = context.new_page()
+def record_errors_and_outside_requests(page, origin: str) -> tuple[list[str], list[str]]:
+    """Lists that fill, as ``page`` loads, with its console errors and every request outside the
+    book (registering listeners is the same call in Playwright's sync and async APIs)."""
     errors, outside = [], []
     page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: errors.append(str(exc)))
@@ -112,6 +115,13 @@ def open_page(context, url: str, origin: str):
             outside.append(request.url)
 
     page.on("request", check)
+    return errors, outside
+
+
+def open_page(context, url: str, origin: str):
+    """A new page that records console errors and every request outside the book."""
+    page = context.new_page()
+    errors, outside = record_errors_and_outside_requests(page, origin)
     page.goto(url, wait_until="load")
     return page, errors, outside
 
@@ -162,16 +172,7 @@ async def visit(context, url: str, origin: str, axe_js: Path | None) -> dict:
     import asyncio
 
     page = await context.new_page()
-    errors, outside = [], []
-    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-
-    def check(request):
-        parsed = urlparse(request.url)
-        if not (parsed.scheme in ("data", "blob", "about") or request.url.startswith(origin)):
-            outside.append(request.url)
-
-    page.on("request", check)
+    errors, outside = record_errors_and_outside_requests(page, origin)
     try:
         await page.goto(url, wait_until="load")
         await page.wait_for_timeout(300)  # let deferred scripts (search, MathJax) make their requests
@@ -205,7 +206,7 @@ def every_page_at(built_book: Path, server: str, viewports: dict[str, dict]) -> 
         contexts = {}
         for name, viewport in viewports.items():
             contexts[name] = await browser.new_context(viewport=viewport)
-            await contexts[name].add_init_script("try { localStorage.clear(); sessionStorage.clear(); } catch (e) {}")
+            await contexts[name].add_init_script(FIRST_VISIT_STATE)
         gate = asyncio.Semaphore(PAGES_AT_ONCE)
 
         async def one(name, relative):

@@ -20,6 +20,7 @@ import yaml
 
 from conftest import ROOT
 from test_browser import (  # noqa: F401
+    FIRST_VISIT_STATE,
     PAGES_AT_ONCE,
     browser,
     chromium_or_skip,
@@ -44,7 +45,7 @@ VISIBLE = "(b) => !!(b.getClientRects().length) && getComputedStyle(b).visibilit
 
 def touch_context(browser, viewport=PHONE):  # noqa: F811
     context = browser.new_context(viewport=viewport, has_touch=True, is_mobile=True, device_scale_factor=2)
-    context.add_init_script("try { localStorage.clear(); sessionStorage.clear(); } catch (e) {}")
+    context.add_init_script(FIRST_VISIT_STATE)
     return context
 
 
