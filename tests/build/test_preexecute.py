@@ -147,15 +147,17 @@ def test_a_kernel_started_without_the_variable_writes_nothing(tmp_path):
     assert not list(tmp_path.rglob("*.jsonl*"))
 
 
-def test_late_outputs_are_waited_for_and_a_lost_one_fails(tmp_path, monkeypatch):
-    """nbclient's default drops a cell's outputs that arrive 4 s after its reply (a busy
-    machine); pre-execution waits as long as a cell may run, and a loss is an error."""
+def test_a_slow_kernel_start_and_late_outputs_are_waited_for_and_a_lost_output_fails(tmp_path, monkeypatch):
+    """On a busy machine nbclient's defaults fail a good notebook: a kernel gets 60 s to start,
+    and a cell's outputs arriving 4 s after its reply are dropped. Pre-execution gives both as
+    long as a cell may run (execute.timeout, or the notebook's own), and a lost output is an error."""
     import nbclient
 
     seen = {}
 
     def record(self, **kwargs):
-        seen.update(iopub_timeout=self.iopub_timeout, raise_on_iopub_timeout=self.raise_on_iopub_timeout)
+        seen.update(iopub_timeout=self.iopub_timeout, raise_on_iopub_timeout=self.raise_on_iopub_timeout,
+                    startup_timeout=self.startup_timeout)
 
     monkeypatch.setattr(nbclient.NotebookClient, "execute", record)
 
@@ -164,4 +166,7 @@ def test_late_outputs_are_waited_for_and_a_lost_one_fails(tmp_path, monkeypatch)
 
     outcome = preexecute.execute(new_notebook(cells=[new_code_cell("1")], metadata=KERNEL), str(tmp_path), Config, {})
     assert outcome.error is None
-    assert seen == {"iopub_timeout": 180, "raise_on_iopub_timeout": True}
+    assert seen == {"iopub_timeout": 180, "raise_on_iopub_timeout": True, "startup_timeout": 180}
+    own = new_notebook(cells=[new_code_cell("1")], metadata=dict(KERNEL, execution={"timeout": 400}))
+    assert preexecute.execute(own, str(tmp_path), Config, {}).error is None
+    assert seen == {"iopub_timeout": 400, "raise_on_iopub_timeout": True, "startup_timeout": 400}

@@ -91,14 +91,14 @@ def execute(notebook, cwd: str, nb_config, kernel_env: dict[str, str], kernel_ma
     def on_cell_start(cell, cell_index):
         outcome.running_cell = cell_index
 
+    # nbclient drops outputs arriving 4 s after a cell's reply, and gives a kernel 60 s to start (on a busy
+    # machine glued values were lost, low-priority builds failed in CI): wait as long as a cell may run.
     cell_timeout = overrides.get("timeout", timeout)
-    client = NotebookClient(notebook, timeout=cell_timeout,
+    patience = int(cell_timeout) if cell_timeout and cell_timeout > 0 else 600
+    client = NotebookClient(notebook, timeout=cell_timeout, iopub_timeout=patience, raise_on_iopub_timeout=True,
+                            startup_timeout=patience,
                             allow_errors=overrides.get("allow_errors", allow_errors),
                             record_timing=False,  # as myst-nb: timings in cell metadata would change the cache key
-                            # nbclient drops outputs arriving 4 s after a cell's reply (a busy machine
-                            # lost glued values): wait as long as a cell may run, then fail, not drop.
-                            iopub_timeout=int(cell_timeout) if cell_timeout and cell_timeout > 0 else 600,
-                            raise_on_iopub_timeout=True,
                             resources={"metadata": {"path": cwd}}, on_cell_start=on_cell_start,
                             **({"kernel_manager_class": kernel_manager_class} if kernel_manager_class else {}))
     started = time.perf_counter()
