@@ -97,16 +97,23 @@ def run_build(book_dir: Path, low_priority: bool = False,
                           errors="replace")
 
 
-# What a failed build's log says first about the cause: a failing cell or kernel, a warning
-# under -W, an extension's refusal. A traceback's tail alone ("reported above") names none of them.
-_CAUSE = re.compile(r"Notebook execution failed|ERROR|WARNING|Exception occurred|Traceback", re.MULTILINE)
+# What a failed build's log says about the cause, most telling first: the book's own failure
+# message (a failing cell, a kernel that did not start), then a traceback, then any warning under
+# -W. A traceback's tail alone ("reported above") names none of them, and the cause is often in
+# stderr (Sphinx's warnings and errors), so both streams are searched.
+_CAUSES = (re.compile(r"Notebook execution failed|not executed again|Error occurred while starting"),
+           re.compile(r"Exception occurred|Traceback"),
+           re.compile(r"ERROR|WARNING"))
 
 
-def build_failure(output: str, tail: int = 3000) -> str:
-    """A failed build's log for an assertion message: from its first reported cause (up to 60
-    lines), then its last ``tail`` characters."""
+def build_failure(output, tail: int = 3000) -> str:
+    """A failed build's log for an assertion message: from its most telling reported cause (up to
+    60 lines), then its last ``tail`` characters. ``output``: a log, or a finished build (its
+    stdout, then its stderr)."""
+    if isinstance(output, subprocess.CompletedProcess):
+        output = f"{output.stdout or ''}\n[stderr]\n{output.stderr or ''}"
     text = output or ""
-    match = _CAUSE.search(text)
+    match = next((m for m in (pattern.search(text) for pattern in _CAUSES) if m), None)
     head = ""
     if match and match.start() < len(text) - tail:
         start = text.rfind("\n", 0, match.start()) + 1
@@ -326,7 +333,7 @@ def built_book(request, _background_builds) -> Path:
     """
     result = run_build(ROOT)
     if result.returncode != 0:
-        pytest.fail(f"strict book build failed:\n{build_failure(result.stdout, 6000)}\n{result.stderr[-6000:]}")
+        pytest.fail(f"strict book build failed:\n{build_failure(result, 6000)}")
     wanted = {f for item in request.session.items for f in getattr(item, "fixturenames", ())}
     for name in BACKGROUND_FIXTURES:
         if name in wanted:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import shutil
+import subprocess
 import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -37,6 +38,20 @@ def test_builds_run_in_the_sessions_environment_not_the_running_tests(monkeypatc
     log = tmp_path / "build.log"
     assert start_build(tmp_path, log).wait() == 0
     assert log.read_text().strip() == expected
+
+
+def test_a_failed_builds_message_shows_its_cause_from_either_stream():
+    """The CI failure this guards: two builds' cause (a kernel that did not start) was in stderr,
+    ahead of a long traceback, and the assertion message showed only the traceback's tail."""
+    cause = "chapters/page.ipynb: before its first cell ran could not be executed: RuntimeError: Kernel didn't respond"
+    noise = "\n".join(f"  File 'x.py', line {n}, in f" for n in range(400))
+    result = subprocess.CompletedProcess(
+        [], 1, stdout="Running Sphinx\nreading sources... [ 67%] chapters/page\n",
+        stderr=f"[IPKernelApp] WARNING | Kernel is running over TCP\n{cause}. The notebook was not executed again.\n"
+               f"Traceback (most recent call last):\n{noise}\nAssertionError")
+    message = build_failure(result)
+    assert message.index(cause) < message.index("[...]")  # the cause first, then the tail
+    assert message.rstrip().endswith("AssertionError") and "Running Sphinx" not in message
 
 
 def test_every_toc_file_became_a_page(built_book):
@@ -140,7 +155,7 @@ def _warning_lines(result, *needles: str) -> list[str]:
 
 def test_mini_book_with_the_real_config_builds(mini_builds):
     result = mini_builds["data_change"]["first"]
-    assert result.returncode == 0, build_failure(result.stdout) + result.stderr[-3000:]
+    assert result.returncode == 0, build_failure(result)
     assert "siddarth2018sedentary" not in "".join(_warning_lines(result))
 
 
@@ -161,7 +176,7 @@ def test_failing_cell_fails_the_build(mini_builds):
     assert result.returncode != 0
     log = result.stdout + result.stderr
     # The book's executor names the notebook and the cell that failed (and does not run it twice).
-    assert re.search(r"page\.ipynb: code cell \d+ .*raised ValueError.*not executed again", log), log[-3000:]
+    assert re.search(r"page\.ipynb: code cell \d+ .*raised ValueError.*not executed again", log), build_failure(result)
     assert "deliberately broken cell" in result.stdout + result.stderr
 
 
@@ -170,12 +185,12 @@ def test_editing_a_data_file_re_executes_only_its_readers(mini_builds):
     and only that notebook is executed again."""
     builds = mini_builds["data_change"]
     first = builds["first"]
-    assert first.returncode == 0, build_failure(first.stdout) + first.stderr[-3000:]
+    assert first.returncode == 0, build_failure(first)
     assert "rows: 699" in builds["page_before"]
     assert "Executing notebook" not in builds["unchanged"].stdout
     assert builds["rehashed"] == ["today_trial"]
     after = builds["after"]
-    assert after.returncode == 0, build_failure(after.stdout)
+    assert after.returncode == 0, build_failure(after)
     assert "rows: 698" in builds["page_after"]
     executed = [line for line in after.stdout.splitlines() if "Executing notebook" in line]
     assert len(executed) == 1 and "page.ipynb" in executed[0], executed

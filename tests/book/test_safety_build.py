@@ -131,7 +131,7 @@ def hostile_builds(tmp_path_factory):
 def hostile_book(hostile_builds):
     """(pages of the first hostile build, injected columns per file, its file list)."""
     result = hostile_builds["hostile"]
-    assert result.returncode == 0, build_failure(result.stdout, 5000) + result.stderr[-3000:]
+    assert result.returncode == 0, build_failure(result, 5000)
     return hostile_builds["hostile_html"], hostile_builds["injected"], hostile_builds["hostile_files"]
 
 
@@ -232,7 +232,7 @@ def _bump(book: Path, version: str, date: str) -> None:
 def released_book(hostile_builds, hostile_book):
     """The pages of the hostile book rebuilt after the release bump."""
     result = hostile_builds["released"]
-    assert result.returncode == 0, build_failure(result.stdout, 5000)
+    assert result.returncode == 0, build_failure(result, 5000)
     return hostile_builds["released_html"]
 
 
@@ -256,7 +256,7 @@ def test_killed_build_recovers_in_one_rebuild(released_book, hostile_book, hosti
     _, _, complete_files = hostile_book
     assert hostile_builds["killed_returncode"] == -signal.SIGKILL, "the build finished before it could be killed"
     result = hostile_builds["rebuilt"]
-    assert result.returncode == 0, build_failure(result.stdout, 5000)
+    assert result.returncode == 0, build_failure(result, 5000)
     assert "the previous build did not finish" in result.stdout
     html = hostile_builds["book"] / "_build" / "html"
     files = _files(html)

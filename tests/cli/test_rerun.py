@@ -131,7 +131,7 @@ def test_rerun_from_the_published_source_archive(tmp_path):
     env = dict(os.environ, PYTHONPATH=str(book / "src"))  # the archive's own package, not this checkout's
     result = subprocess.run(["make", "-o", f"{venv}/.installed", "rerun", f"VENV={venv}", f"CHAPTER={chapter}",
                              "SET=hard_watts_per_kg=4"], cwd=book, capture_output=True, text=True, env=env)
-    assert result.returncode == 0, build_failure(result.stdout) + result.stderr[-3000:]
+    assert result.returncode == 0, build_failure(result)
     lines = result.stdout.splitlines()
     start = next(i for i, line in enumerate(lines) if "glued values changed" in line)
     assert lines[start].startswith("3 of 5 glued values changed")
