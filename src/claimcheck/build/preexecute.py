@@ -12,7 +12,7 @@ process, so several notebooks can run at once. Called by ``claimcheck.build.para
 * ``source-read``: when Sphinx reaches such a notebook, its result is stored in the jupyter-cache
   under the record myst-nb would use; myst-nb then renders it ("Using cached notebook").
 
-A failed execution (an error, a timeout, a dead kernel) stops the build with one message naming
+A failed execution (an error, a timeout, a dead kernel, one not started) stops the build with one message naming
 the notebook and the running cell, and is not run a second time by myst-nb.
 Private parts of myst-nb and jupyter-cache are in ``claimcheck.build.mystnb_internals``, version-
 guarded. ``CLAIMCHECK_EXECUTION_WORKERS=1`` (or ``claimcheck_execution_workers = 1``) runs one
@@ -31,6 +31,7 @@ from pathlib import Path, PurePosixPath
 from claimcheck.build import invalidation, mystnb_internals, warm_kernels
 
 TIMINGS_FILE = "execution-times.json"
+KERNEL_START_SECONDS = 600  # nbclient's 60 s failed starved builds in CI; not the cell timeout (may be 4 s)
 
 
 @dataclass
@@ -91,12 +92,11 @@ def execute(notebook, cwd: str, nb_config, kernel_env: dict[str, str], kernel_ma
     def on_cell_start(cell, cell_index):
         outcome.running_cell = cell_index
 
-    # nbclient drops outputs arriving 4 s after a cell's reply, and gives a kernel 60 s to start (on a busy
-    # machine glued values were lost, low-priority builds failed in CI): wait as long as a cell may run.
+    # nbclient drops outputs arriving 4 s after a cell's reply (lost glued values): wait as long as a cell may run.
     cell_timeout = overrides.get("timeout", timeout)
     patience = int(cell_timeout) if cell_timeout and cell_timeout > 0 else 600
     client = NotebookClient(notebook, timeout=cell_timeout, iopub_timeout=patience, raise_on_iopub_timeout=True,
-                            startup_timeout=patience,
+                            startup_timeout=KERNEL_START_SECONDS,
                             allow_errors=overrides.get("allow_errors", allow_errors),
                             record_timing=False,  # as myst-nb: timings in cell metadata would change the cache key
                             resources={"metadata": {"path": cwd}}, on_cell_start=on_cell_start,
