@@ -383,7 +383,7 @@ def test_validation_failure_is_named_once(failed_builds):
     _, result, _ = failed_builds["bad_data"]
     assert result.returncode != 0
     text = _output(result)
-    assert text.count("data/today_trial.csv: row 3 (line 4), column 'outcome'") == 1, text[-4000:]
+    assert text.count("data/today_trial.csv: row 3 (line 4), column 'outcome'") == 1, build_failure(result, 4000)
     assert text.count("Executing notebook") <= 1
 
 
@@ -391,7 +391,7 @@ def test_timed_out_cell_runs_once_and_is_named(failed_builds):
     _, result, seconds = failed_builds["timeout"]
     assert result.returncode != 0
     text = _output(result)
-    assert "chapters/page.ipynb: code cell 2 (cell 3 of the file; first line: 'import time')" in text, text[-4000:]
+    assert "chapters/page.ipynb: code cell 2 (cell 3 of the file; first line: 'import time')" in text, build_failure(result, 4000)
     assert "did not finish within the execution timeout" in text
     assert text.count("Executing notebook") == 1 and seconds < SLEPT_THROUGH
 
@@ -400,7 +400,7 @@ def test_dead_kernel_names_notebook_and_cell(failed_builds):
     _, result, _ = failed_builds["dead_kernel"]
     assert result.returncode != 0
     text = _output(result)
-    assert "chapters/page.ipynb: code cell 2 (cell 3 of the file; first line: 'import os, signal')" in text, text[-4000:]
+    assert "chapters/page.ipynb: code cell 2 (cell 3 of the file; first line: 'import os, signal')" in text, build_failure(result, 4000)
     assert "the kernel died" in text
 
 
@@ -408,7 +408,7 @@ def test_javascript_link_in_bibliography_stops_the_build(failed_builds):
     _, result, _ = failed_builds["javascript_bib"]
     assert result.returncode != 0
     assert re.search(r"references\.bib: line \d+, entry 'evil2020entry', field url: 'javascript:alert\(1\)' is not "
-                     r"an http or https address", _output(result)), _output(result)[-3000:]
+                     r"an http or https address", _output(result)), build_failure(result)
 
 
 def test_unlisted_csv_stops_the_build(failed_builds):
@@ -425,7 +425,7 @@ def test_resource_outside_data_stops_the_build(failed_builds):
 
 def test_failed_build_removes_the_previous_book(failed_builds):
     book, first, second = failed_builds["removes"]
-    assert first.returncode == 0, _output(first)[-3000:]
+    assert first.returncode == 0, build_failure(first)
     html = book / "_build" / "html"
     assert second.returncode != 0
     assert "the build failed, so its output" in _output(second) and "was removed" in _output(second)

@@ -12,8 +12,8 @@ process, so several notebooks can run at once. Called by ``claimcheck.build.para
 * ``source-read``: when Sphinx reaches such a notebook, its result is stored in the jupyter-cache
   under the record myst-nb would use; myst-nb then renders it ("Using cached notebook").
 
-A failed execution (an error, a timeout, a dead kernel, one not started) stops the build with one message naming
-the notebook and the running cell, and is not run a second time by myst-nb.
+A failed execution (an error, a timeout, a dead kernel, a kernel that did not start) stops the
+build with one message naming the notebook and the running cell; myst-nb does not run it again.
 Private parts of myst-nb and jupyter-cache are in ``claimcheck.build.mystnb_internals``, version-
 guarded. ``CLAIMCHECK_EXECUTION_WORKERS=1`` (or ``claimcheck_execution_workers = 1``) runs one
 notebook at a time. Under ``sphinx-build -j`` myst-nb executes; those executions (like text
