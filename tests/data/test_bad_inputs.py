@@ -15,8 +15,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-import yaml
-from test_package import GOOD_ROW, SECOND_ROW, assert_names, install_estimates, rejection
+from test_package import (
+    GOOD_ROW,
+    SECOND_ROW,
+    assert_names,
+    install_estimates,
+    read_scratch_descriptor,
+    rejection,
+    write_scratch_descriptor,
+)
 
 from claimcheck.data.bookmeta import read as read_meta
 from claimcheck.data.descriptor import layout_messages
@@ -154,11 +161,11 @@ def test_published_claims_csv_has_no_formula_cell():
 
 
 def _point_resource(data_dir: Path, resource_name: str, path: str) -> None:
-    descriptor = yaml.safe_load((data_dir / "datapackage.yaml").read_text())
+    descriptor = read_scratch_descriptor(data_dir)
     for resource in descriptor["resources"]:
         if resource["name"] == resource_name:
             resource["path"] = path
-    (data_dir / "datapackage.yaml").write_text(yaml.safe_dump(descriptor, sort_keys=False))
+    write_scratch_descriptor(data_dir, descriptor)
 
 
 @pytest.mark.parametrize("path", ["../../../../etc/passwd", "/etc/passwd", "sub/../../outside.csv"])

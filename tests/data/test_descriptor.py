@@ -3,6 +3,7 @@ that the descriptor's vocabularies are exactly claimcheck.vocab's (one source of
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -58,6 +59,26 @@ def test_duplicate_resource_names_are_refused(data_copy):
     path.write_text(path.read_text().replace("- name: mtl\n", "- name: nhefs\n", 1))
     with pytest.raises(DataValidationError, match="resource names used twice: \\['nhefs'\\]"):
         dd.read_descriptor(data_copy)
+
+
+def test_a_reread_descriptor_is_a_fresh_copy_and_an_edit_of_the_same_size_and_time_is_seen(data_copy):
+    path = data_copy / "datapackage.yaml"
+    first = dd.read_descriptor(data_copy)
+    first["resources"].clear()  # what a caller does to its copy does not reach the next reader
+    again = dd.read_descriptor(data_copy)
+    assert again["resources"] and again == dd.read_descriptor(ROOT / "data")
+    assert again is not dd.read_descriptor(data_copy)
+    # Same length and modification time, other content: parsed again, not served from memory.
+    stat = path.stat()
+    path.write_text(path.read_text().replace("- name: mtl\n", "- name: mtx\n", 1))
+    os.utime(path, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    assert path.stat().st_size == stat.st_size
+    assert "mtx" in {r["name"] for r in dd.read_descriptor(data_copy)["resources"]}
+    # A broken edit still fails however often the good version was read before.
+    path.write_text(path.read_text().replace("- name: mtx\n", "- name: nhefs\n", 1))
+    for _ in range(2):
+        with pytest.raises(DataValidationError, match="resource names used twice"):
+            dd.read_descriptor(data_copy)
 
 
 # --- one source of truth: the descriptor's vocabularies are claimcheck.vocab's -------------------

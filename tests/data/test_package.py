@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from claimcheck.data.descriptor import load_yaml
 from claimcheck.data.package import (
     DataValidationError,
     catalogue,
@@ -50,9 +51,23 @@ SECOND_ROW = dict(GOOD_ROW, estimate_id="today-failure-rosi", group="metformin p
                   estimate="38.6", n="233")
 
 
+# libyaml both ways: the pure-Python parser and emitter took about 0.7 s per edit of the
+# descriptor, most of the fast tier's data tests' time.
+_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
+def read_scratch_descriptor(data_dir: Path) -> dict:
+    return load_yaml((data_dir / "datapackage.yaml").read_text(encoding="utf-8"), "datapackage.yaml")
+
+
+def write_scratch_descriptor(data_dir: Path, descriptor: dict) -> None:
+    text = yaml.dump(descriptor, Dumper=_DUMPER, sort_keys=False, allow_unicode=True)
+    (data_dir / "datapackage.yaml").write_text(text, encoding="utf-8")
+
+
 def install_estimates(data_dir: Path, rows: list[dict], columns: list[str] | None = None) -> str:
     """Add a published-estimates resource called `trial` to a scratch data package."""
-    descriptor = yaml.safe_load((data_dir / "datapackage.yaml").read_text())
+    descriptor = read_scratch_descriptor(data_dir)
     columns = columns or list(GOOD_ROW)
     with open(data_dir / "trial.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
@@ -65,7 +80,7 @@ def install_estimates(data_dir: Path, rows: list[dict], columns: list[str] | Non
         "licenses": [{"name": "CC-BY-4.0"}],
         "schema": descriptor["x-schemas"]["published_estimates"],
     })
-    (data_dir / "datapackage.yaml").write_text(yaml.safe_dump(descriptor, sort_keys=False))
+    write_scratch_descriptor(data_dir, descriptor)
     return "trial"
 
 

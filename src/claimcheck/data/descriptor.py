@@ -9,6 +9,7 @@ choice of the package lives here; :mod:`claimcheck.data.bookmeta` reads its file
 
 from __future__ import annotations
 
+import copy
 import hashlib
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +60,24 @@ def read_descriptor(data_dir: Path | str | None = None) -> dict:
     or two resources with one name, raise :class:`DataValidationError` naming the descriptor."""
     data_dir = Path(data_dir) if data_dir else find_data_dir()
     raw = (data_dir / DESCRIPTOR_NAME).read_bytes()
+    parsed = _PARSED.get(raw)
+    if parsed is None:
+        parsed = _parse_descriptor(raw)
+        if len(_PARSED) >= _PARSED_KEPT:
+            _PARSED.pop(next(iter(_PARSED)))
+        _PARSED[raw] = parsed
+    # A copy: callers may edit what they get (a scratch descriptor in the tests, say).
+    return copy.deepcopy(parsed)
+
+
+# Parsed descriptors by their exact bytes. Every ``load`` reads the descriptor to check a file's hash,
+# and constructing the Python objects costs about 15 ms each time, even with libyaml's parser; a copy
+# of the parsed result costs about 1 ms. Keyed on the whole content, so an edit is always parsed.
+_PARSED: dict[bytes, dict] = {}
+_PARSED_KEPT = 4
+
+
+def _parse_descriptor(raw: bytes) -> dict:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:
