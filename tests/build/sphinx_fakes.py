@@ -13,6 +13,7 @@ from types import SimpleNamespace
 def build_tiny(folder: Path, extensions, files: dict[str, str], builder: str = "html", **confoverrides):
     """Build ``files`` (name -> text) with ``extensions``; (output folder, status and warnings, app)."""
     from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace
 
     source = folder / "src"
     for name, text in files.items():
@@ -24,9 +25,10 @@ def build_tiny(folder: Path, extensions, files: dict[str, str], builder: str = "
     # Sphinx's default is one dict shared by every application of the process.
     overrides = {"extensions": list(extensions), "exclude_patterns": ["_build"],
                  "source_suffix": {".rst": "restructuredtext"}, **confoverrides}
-    app = Sphinx(str(source), str(source), str(source / "_build" / builder), str(source / "_build" / "doctrees"),
-                 builder, confoverrides=overrides, status=status, warning=warnings, freshenv=True)
-    app.build()
+    with docutils_namespace():  # docutils' registries are global; each application gets its own
+        app = Sphinx(str(source), str(source), str(source / "_build" / builder), str(source / "_build" / "doctrees"),
+                     builder, confoverrides=overrides, status=status, warning=warnings, freshenv=True)
+        app.build()
     return source / "_build" / builder, status.getvalue() + warnings.getvalue(), app
 
 

@@ -33,11 +33,13 @@ def test_every_extension_module_is_listed_once_and_nothing_else_is():
 @pytest.mark.parametrize("extension", LISTED)
 def test_each_extension_loads_alone_and_is_parallel_safe(extension, tmp_path):
     from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace
 
     (tmp_path / "conf.py").write_text("")
-    app = Sphinx(str(tmp_path), str(tmp_path), str(tmp_path / "out"), str(tmp_path / "doctrees"), "html",
-                 confoverrides={"extensions": [extension], "source_suffix": {".rst": "restructuredtext"}},
-                 status=io.StringIO(), warning=io.StringIO())
+    with docutils_namespace():  # docutils' registries are global; each application gets its own
+        app = Sphinx(str(tmp_path), str(tmp_path), str(tmp_path / "out"), str(tmp_path / "doctrees"), "html",
+                     confoverrides={"extensions": [extension], "source_suffix": {".rst": "restructuredtext"}},
+                     status=io.StringIO(), warning=io.StringIO())
     loaded = app.extensions[extension]
     assert loaded.parallel_read_safe and loaded.parallel_write_safe
 

@@ -51,9 +51,12 @@ def test_the_private_names_the_overrides_touch_still_exist():
     import nbval.plugin
     import pybtex.plugin
     from sphinx.application import Sphinx
+    from sphinx.environment.collectors import toctree
     from sphinxcontrib.bibtex.domain import BibtexDomain
 
     assert "_warncount" in Sphinx.__annotations__
+    # The figure numbers are assigned only here, called from the collector's env-get-updated handler.
+    assert "self.assign_figure_numbers(env)" in open(toctree.__file__, encoding="utf-8").read()
     assert callable(BibtexDomain.env_updated)
     assert callable(pybtex.plugin.entry_points)
     assert callable(myst_nb.sphinx_ext.add_global_html_resources)
@@ -94,6 +97,24 @@ def test_bibtex_update_is_skipped_only_when_nothing_changed(monkeypatch):
     assert BibtexDomain.env_updated(domain(claimcheck_docs_to_read=1)) == ["formatted again"]
     assert BibtexDomain.env_updated(domain(claimcheck_removed=2)) == ["formatted again"]
     assert BibtexDomain.env_updated(domain(claimcheck_previous_clean=False)) == ["formatted again"]
+
+
+def test_figure_numbering_is_skipped_only_when_nothing_changed(monkeypatch):
+    from sphinx.environment.collectors.toctree import TocTreeCollector
+
+    monkeypatch.setattr(TocTreeCollector, "assign_figure_numbers", lambda self, env: ["numbered again"])
+    overrides.skip_unchanged_figure_numbers()
+    state = {"claimcheck_previous_clean": True, "claimcheck_docs_to_read": 0, "claimcheck_removed": 0}
+
+    def env(**changes):
+        return SimpleNamespace(app=SimpleNamespace(**{**state, **changes}))
+
+    collector = TocTreeCollector()
+    assert collector.assign_figure_numbers(env()) == []
+    assert collector.assign_figure_numbers(env(claimcheck_docs_to_read=1)) == ["numbered again"]
+    assert collector.assign_figure_numbers(env(claimcheck_removed=1)) == ["numbered again"]
+    assert collector.assign_figure_numbers(env(claimcheck_previous_clean=False)) == ["numbered again"]
+    assert collector.assign_figure_numbers(SimpleNamespace(app=SimpleNamespace())) == ["numbered again"]
 
 
 def test_nbval_skips_drawings_once_per_notebook():

@@ -78,11 +78,13 @@ def tiny_book(folder: Path, sources: dict[str, list[str]]) -> Path:
 
 def build(book: Path) -> str:
     from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace
 
     status = io.StringIO()
-    app = Sphinx(str(book), str(book), str(book / "_build" / "html"), str(book / "_build" / "doctrees"), "html",
-                 status=status, warning=status, freshenv=False)
-    app.build()
+    with docutils_namespace():  # docutils' registries are global; each application gets its own
+        app = Sphinx(str(book), str(book), str(book / "_build" / "html"), str(book / "_build" / "doctrees"), "html",
+                     status=status, warning=status, freshenv=False)
+        app.build()
     return status.getvalue()
 
 

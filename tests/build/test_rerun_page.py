@@ -39,6 +39,7 @@ def record_reads(book: Path, key: str, *resources: str) -> None:
 def build_small_book(folder: Path) -> tuple[Path, str]:
     """A one-chapter book using only myst-nb and this extension; (html folder, build log)."""
     from sphinx.application import Sphinx
+    from sphinx.util.docutils import docutils_namespace
 
     (folder / "chapters").mkdir(parents=True)
     shutil.copyfile(FIXTURE, folder / "chapters" / "demo.ipynb")
@@ -50,11 +51,12 @@ def build_small_book(folder: Path) -> tuple[Path, str]:
         "# Small book\n\n```{toctree}\nchapters/demo\n```\n\n## Setting up\n\n```{rerun-setup}\n```\n\n"
         "## Assumptions\n\n```{rerun-assumptions}\n```\n", encoding="utf-8")
     status, warnings = io.StringIO(), io.StringIO()
-    app = Sphinx(str(folder), None, str(folder / "_build" / "html"), str(folder / "_build" / "doctrees"), "html",
-                 confoverrides={"extensions": ["myst_nb", "claimcheck.build.rerun_page"], "nb_execution_mode": "off",
-                                "exclude_patterns": ["_build", "data"], "html_baseurl": "https://example.org/book/"},
-                 status=status, warning=warnings, freshenv=True)
-    app.build()
+    with docutils_namespace():  # docutils' registries are global; each application gets its own
+        app = Sphinx(str(folder), None, str(folder / "_build" / "html"), str(folder / "_build" / "doctrees"), "html",
+                     confoverrides={"extensions": ["myst_nb", "claimcheck.build.rerun_page"], "nb_execution_mode": "off",
+                                    "exclude_patterns": ["_build", "data"], "html_baseurl": "https://example.org/book/"},
+                     status=status, warning=warnings, freshenv=True)
+        app.build()
     assert app.statuscode == 0, warnings.getvalue()
     return folder / "_build" / "html", status.getvalue() + warnings.getvalue()
 
