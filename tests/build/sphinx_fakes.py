@@ -10,16 +10,21 @@ from pathlib import Path
 from types import SimpleNamespace
 
 
-def build_tiny(folder: Path, extensions, files: dict[str, str], builder: str = "html", **confoverrides):
-    """Build ``files`` (name -> text) with ``extensions``; (output folder, status and warnings, app)."""
+def build_tiny(folder: Path, extensions, files: dict[str, str], builder: str = "html", fresh: bool = True,
+               **confoverrides):
+    """Build ``files`` (name -> text) with ``extensions``; (output folder, status and warnings, app).
+
+    ``fresh=False``: an incremental build, as `jupyter-book build` runs one, keeping the last
+    build's environment; a file is written only when its text changed (Sphinx compares times)."""
     from sphinx.application import Sphinx
     from sphinx.util.docutils import docutils_namespace
 
     source = folder / "src"
-    for name, text in files.items():
-        (source / name).parent.mkdir(parents=True, exist_ok=True)
-        (source / name).write_text(text, encoding="utf-8")
-    (source / "conf.py").write_text("", encoding="utf-8")
+    for name, text in {**files, "conf.py": ""}.items():
+        path = source / name
+        if not path.is_file() or path.read_text(encoding="utf-8") != text:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
     status, warnings = io.StringIO(), io.StringIO()
     # A fresh source_suffix each time: myst-nb adds its suffixes to the one it is given, and
     # Sphinx's default is one dict shared by every application of the process.
@@ -27,7 +32,7 @@ def build_tiny(folder: Path, extensions, files: dict[str, str], builder: str = "
                  "source_suffix": {".rst": "restructuredtext"}, **confoverrides}
     with docutils_namespace():  # docutils' registries are global; each application gets its own
         app = Sphinx(str(source), str(source), str(source / "_build" / builder), str(source / "_build" / "doctrees"),
-                     builder, confoverrides=overrides, status=status, warning=warnings, freshenv=True)
+                     builder, confoverrides=overrides, status=status, warning=warnings, freshenv=fresh)
         app.build()
     return source / "_build" / builder, status.getvalue() + warnings.getvalue(), app
 

@@ -22,35 +22,19 @@ def test_setup_installs_the_guarded_overrides_and_loads_incremental(tmp_path):
     assert "Person" in (html / "index.html").read_text(encoding="utf-8")  # references still formatted
 
 
-def _build_again(source, out):
-    """An incremental build of ``source`` (the environment of the last one kept), as `jupyter-book
-    build` runs it; (app, its warnings)."""
-    import io
-
-    from sphinx.application import Sphinx
-    from sphinx.util.docutils import docutils_namespace
-
-    log = io.StringIO()
-    with docutils_namespace():  # docutils' registries are global; each application gets its own
-        app = Sphinx(str(source), str(source), str(out / "html"), str(out / "doctrees"), "html", status=log,
-                     warning=log, confoverrides={"extensions": ["claimcheck.build.performance"], "numfig": True,
-                                                 "exclude_patterns": ["_build"]})
-        app.build()
-    warnings = [line for line in log.getvalue().splitlines() if "WARNING" in line]
-    return app, warnings
+def _build_again(folder, files):
+    """An incremental build with the speed-ups and numbered figures; (output folder, warnings, app)."""
+    html, log, app = build_tiny(folder, ["claimcheck.build.performance"], files, fresh=False, numfig=True)
+    return html, [line for line in log.splitlines() if "WARNING" in line], app
 
 
 def test_figure_numbers_are_kept_when_nothing_changed_and_renumbered_after_an_edit(tmp_path, monkeypatch):
     from sphinx.environment import BuildEnvironment
 
-    source, out = tmp_path / "src", tmp_path / "out"
-    source.mkdir()
-    (source / "conf.py").write_text("", encoding="utf-8")
-    (source / "index.rst").write_text("Book\n====\n\n.. toctree::\n\n   code\n", encoding="utf-8")
     listing = ".. code-block:: python\n   :caption: {caption}\n   :name: {name}\n\n   x = 1\n\n"
     page = "Code\n====\n\n" + listing.format(caption="The one", name="the-one") + "See :numref:`the-one`.\n"
-    (source / "code.rst").write_text(page, encoding="utf-8")
-    first, log = _build_again(source, out)
+    files = {"index.rst": "Book\n====\n\n.. toctree::\n\n   code\n", "code.rst": page}
+    html, log, first = _build_again(tmp_path, files)
     assert first.statuscode == 0 and log == [], log
     numbers = first.env.toc_fignumbers
     assert numbers["code"]["code-block"] == {"the-one": (1,)}
@@ -60,15 +44,15 @@ def test_figure_numbers_are_kept_when_nothing_changed_and_renumbered_after_an_ed
     original_get_doctree = BuildEnvironment.get_doctree
     monkeypatch.setattr(BuildEnvironment, "get_doctree",
                         lambda env, docname: loads.append(docname) or original_get_doctree(env, docname))
-    unchanged, log = _build_again(source, out)
+    html, log, unchanged = _build_again(tmp_path, files)
     assert unchanged.statuscode == 0 and unchanged.claimcheck_docs_to_read == 0 and log == [], log
     assert loads == [] and unchanged.env.toc_fignumbers == numbers
-    assert "Listing 1" in (out / "html" / "code.html").read_text(encoding="utf-8")
+    assert "Listing 1" in (html / "code.html").read_text(encoding="utf-8")
 
     # A listing added before it: read again, numbered again, and the reference follows.
-    (source / "code.rst").write_text(page.replace("Code\n====\n\n", "Code\n====\n\n" + listing.format(
-        caption="A new one", name="new-one"), 1), encoding="utf-8")
-    edited, log = _build_again(source, out)
+    files["code.rst"] = page.replace("Code\n====\n\n", "Code\n====\n\n" + listing.format(
+        caption="A new one", name="new-one"), 1)
+    html, log, edited = _build_again(tmp_path, files)
     assert edited.statuscode == 0 and loads and log == [], log
     assert edited.env.toc_fignumbers["code"]["code-block"] == {"new-one": (1,), "the-one": (2,)}
-    assert "Listing 2" in (out / "html" / "code.html").read_text(encoding="utf-8")
+    assert "Listing 2" in (html / "code.html").read_text(encoding="utf-8")

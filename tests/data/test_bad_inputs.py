@@ -20,7 +20,6 @@ from test_package import (
     SECOND_ROW,
     assert_names,
     install_estimates,
-    read_scratch_descriptor,
     rejection,
     write_scratch_descriptor,
 )
@@ -161,7 +160,7 @@ def test_published_claims_csv_has_no_formula_cell():
 
 
 def _point_resource(data_dir: Path, resource_name: str, path: str) -> None:
-    descriptor = read_scratch_descriptor(data_dir)
+    descriptor = read_descriptor(data_dir)
     for resource in descriptor["resources"]:
         if resource["name"] == resource_name:
             resource["path"] = path

@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 import yaml
 
-from claimcheck.data.descriptor import load_yaml
 from claimcheck.data.package import (
     DataValidationError,
     catalogue,
@@ -51,13 +50,9 @@ SECOND_ROW = dict(GOOD_ROW, estimate_id="today-failure-rosi", group="metformin p
                   estimate="38.6", n="233")
 
 
-# libyaml both ways: the pure-Python parser and emitter took about 0.7 s per edit of the
-# descriptor, most of the fast tier's data tests' time.
+# libyaml: PyYAML's pure-Python emitter (and parser, before the package's reader was used here)
+# took about 0.7 s per edit of the descriptor, most of the fast tier's data tests' time.
 _DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
-
-
-def read_scratch_descriptor(data_dir: Path) -> dict:
-    return load_yaml((data_dir / "datapackage.yaml").read_text(encoding="utf-8"), "datapackage.yaml")
 
 
 def write_scratch_descriptor(data_dir: Path, descriptor: dict) -> None:
@@ -67,7 +62,7 @@ def write_scratch_descriptor(data_dir: Path, descriptor: dict) -> None:
 
 def install_estimates(data_dir: Path, rows: list[dict], columns: list[str] | None = None) -> str:
     """Add a published-estimates resource called `trial` to a scratch data package."""
-    descriptor = read_scratch_descriptor(data_dir)
+    descriptor = read_descriptor(data_dir)
     columns = columns or list(GOOD_ROW)
     with open(data_dir / "trial.csv", "w", newline="", encoding="utf-8") as handle:
         writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
