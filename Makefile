@@ -36,7 +36,7 @@ book: $(STAMP)
 	$(JB) build . $(BUILD_FLAGS)
 	@echo "Book written to _build/html/index.html"
 
-## The fast tier, to run while editing (20 to 31 s on the 2-core machines measured, no book build): lint, then the unit and
+## The fast tier, to run while editing (16 to 36 s on the 2-core machines measured, no book build): lint, then the unit and
 ## data tests on both cores (pytest-xdist); simulations and notebook executions are marked slow.
 check: lint
 	$(BIN)/python -m pytest -m "not slow" -q -p no:cacheprovider -n 2
